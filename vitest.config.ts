@@ -31,6 +31,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'pg',
+          globalSetup: ['./scripts/vitest-pg-setup.ts'],
           include: ['packages/*/src/**/*.pg.test.ts', 'examples/*/src/**/*.pg.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -1,8 +1,5 @@
-export { TENANCY_ERROR_CODES, httpStatusOf } from './errors/codes.js';
-export type { TenancyErrorCode } from './errors/codes.js';
-export { TenancyError, isTenancyError } from './errors/tenancy-error.js';
-export type { TenancyErrorOptions } from './errors/tenancy-error.js';
-
+export type { RunWithTenantJobOptions, TenantJobPayload } from './context/job-payload.js';
+export { parseTenantJobPayload, runWithTenantJob, toTenantJobPayload } from './context/job-payload.js';
 export {
   bindTenantContext,
   getTenant,
@@ -10,9 +7,11 @@ export {
   runWithTenant,
   withoutTenant,
 } from './context/run-with-tenant.js';
-export { parseTenantJobPayload, runWithTenantJob, toTenantJobPayload } from './context/job-payload.js';
-export type { RunWithTenantJobOptions, TenantJobPayload } from './context/job-payload.js';
 export type { TenantContext } from './context/tenant-context.js';
+export type { TenancyErrorCode } from './errors/codes.js';
+export { httpStatusOf, TENANCY_ERROR_CODES } from './errors/codes.js';
+export type { TenancyErrorOptions } from './errors/tenancy-error.js';
+export { isTenancyError, TenancyError } from './errors/tenancy-error.js';
 
 export type { Membership, WorkspaceMembership } from './model/membership.js';
 export type { Principal } from './model/principal.js';
