@@ -329,8 +329,8 @@ describe('createCachedTenantStore', () => {
       settings.theme.c = 'blue';
     }).toThrow(TypeError);
     expect((await cached.findById(ACME))?.settings).toEqual({ theme: { c: 'red' } });
-    const membership = await cached.getMembership(ACME, 'u1');
-    expect(() => (membership?.roles as string[]).push('admin')).toThrow(TypeError);
+    const roles = (await cached.getMembership(ACME, 'u1'))?.roles as string[];
+    expect(() => roles.push('admin')).toThrow(TypeError);
   });
 
   it('keeps id, slug and domain lookups apart even when their text is equal', async () => {
