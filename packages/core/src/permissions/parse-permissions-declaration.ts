@@ -3,10 +3,8 @@ import { TenancyError } from '../errors/tenancy-error.js';
 import type { PermissionsDeclaration, RoleDeclaration, RoleSetDeclaration } from './declaration.js';
 
 // Resource and action names end up inside `resource:action` strings, so they may not contain ':' or '*'.
-const resourceName = z
-  .string()
-  .max(64)
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'use letters, digits, "_", "." and "-" (no ":" or "*")');
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const resourceName = z.string().max(64).regex(NAME, 'use letters, digits, "_", "." and "-" (no ":" or "*")');
 
 // Role names come from the store at check time; anything printable is fine, control characters are not.
 const roleName = z
@@ -87,7 +85,7 @@ function patternProblem(resources: RoleSetDeclaration['resources'], pattern: str
   if (pattern === '*') return undefined;
   const parts = pattern.split(':');
   const [resource, action] = parts;
-  if (parts.length !== 2 || !resource || !action) {
+  if (parts.length !== 2 || !resource || !action || !NAME.test(resource) || (action !== '*' && !NAME.test(action))) {
     return `malformed permission "${pattern}": expected "resource:action", "resource:*" or "*"`;
   }
   if (!Object.hasOwn(resources, resource)) return `unknown resource "${resource}" in "${pattern}"`;
