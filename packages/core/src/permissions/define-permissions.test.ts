@@ -212,10 +212,13 @@ describe('definePermissions', () => {
       member(['owner', 'no-billing']),
       member(['auditor', 'superuser']),
       member(['inherits-a-deny']),
-      member(['viewer'], [
-        { workspaceId: 'ws-1', roles: ['admin'] },
-        { workspaceId: 'ws-2', roles: ['no-billing', 'owner'] },
-      ]),
+      member(
+        ['viewer'],
+        [
+          { workspaceId: 'ws-1', roles: ['admin'] },
+          { workspaceId: 'ws-2', roles: ['no-billing', 'owner'] },
+        ],
+      ),
       member(['owner'], [{ workspaceId: 'ws-1', roles: ['billing-reader'] }]),
     ];
     const scopes = [undefined, { workspaceId: 'ws-1' }, { workspaceId: 'ws-2' }, { workspaceId: 'ws-3' }];
@@ -305,7 +308,12 @@ describe('definePermissions', () => {
 
     it('lists the platform roles and permissions apart from the tenant ones', () => {
       expect(permissions.platform.roles).toEqual(['support', 'operator', 'admin']);
-      expect(permissions.platform.permissions).toEqual(['tenant:read', 'tenant:suspend', 'tenant:delete', 'project:read']);
+      expect(permissions.platform.permissions).toEqual([
+        'tenant:read',
+        'tenant:suspend',
+        'tenant:delete',
+        'project:read',
+      ]);
     });
 
     it('checks platform roles with inheritance, wildcards and deny', () => {

@@ -4,8 +4,13 @@ import { ALLOW, compileRoleSet, DENY, decide } from './compile-role-set.js';
 import type { PermissionOf, PermissionsDeclaration, ResourceMap } from './declaration.js';
 import { explainPermission, type HeldRoles } from './explain-permission.js';
 import { foreignGrantError, GRANT_OWNER, type OwnedGrant } from './grant-owner.js';
-import type { DefinePermissionsOptions, PermissionGrant, PermissionModel, PermissionScope } from './permission-model.js';
 import { parsePermissionsDeclaration } from './parse-permissions-declaration.js';
+import type {
+  DefinePermissionsOptions,
+  PermissionGrant,
+  PermissionModel,
+  PermissionScope,
+} from './permission-model.js';
 import { createPlatformPermissions } from './platform-permissions.js';
 import { denialReason, reportDenial } from './report-denial.js';
 import { createTenantGrant, permissionDenied } from './tenant-grant.js';

@@ -6,7 +6,8 @@ function configError(declaration: unknown, options?: unknown): { message: string
   try {
     definePermissions(declaration as never, options as never);
   } catch (error) {
-    if (isTenancyError(error, 'INVALID_CONFIG')) return { message: error.message, path: error.details?.['path'] };
+    if (isTenancyError(error, 'INVALID_CONFIG'))
+      return { message: error.message, path: (error.details as { path?: unknown } | undefined)?.path };
     throw error;
   }
   throw new Error('expected INVALID_CONFIG, got a model');
@@ -47,7 +48,8 @@ describe('parsePermissionsDeclaration', () => {
     expect(
       configError({ resources, roles: { owner: { inherits: ['admin'] }, admin: { inherits: ['owner'] } } }),
     ).toEqual({
-      message: 'Invalid permissions declaration at "roles.admin.inherits.0": role inheritance cycle: owner -> admin -> owner.',
+      message:
+        'Invalid permissions declaration at "roles.admin.inherits.0": role inheritance cycle: owner -> admin -> owner.',
       path: ['roles', 'admin', 'inherits', '0'],
     });
   });
@@ -86,7 +88,11 @@ describe('parsePermissionsDeclaration', () => {
       path: ['platform', 'roles', 'support', 'allow', '0'],
     });
     expect(
-      configError({ resources, roles: { admin: {} }, platform: { resources: {}, roles: { op: { inherits: ['admin'] } } } }),
+      configError({
+        resources,
+        roles: { admin: {} },
+        platform: { resources: {}, roles: { op: { inherits: ['admin'] } } },
+      }),
     ).toEqual({
       message: 'Invalid permissions declaration at "platform.roles.op.inherits.0": unknown role "admin".',
       path: ['platform', 'roles', 'op', 'inherits', '0'],
@@ -123,7 +129,10 @@ describe('parsePermissionsDeclaration', () => {
       message: 'Invalid permissions declaration at "roles.__proto__": reserved name.',
       path: ['roles', '__proto__'],
     });
-    expect(configError(JSON.parse('{"resources":{},"roles":{},"platform":{"resources":{"__proto__":["x"]},"roles":{}}}')).path).toEqual(['platform', 'resources', '__proto__']);
+    expect(
+      configError(JSON.parse('{"resources":{},"roles":{},"platform":{"resources":{"__proto__":["x"]},"roles":{}}}'))
+        .path,
+    ).toEqual(['platform', 'resources', '__proto__']);
   });
 
   it('rejects a declaration that is not an object', () => {

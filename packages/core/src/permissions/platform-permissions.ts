@@ -11,7 +11,10 @@ import type {
 import { denialReason, reportDenial } from './report-denial.js';
 
 /** Builds the platform checker over the compiled platform role set (empty when none was declared). */
-export function createPlatformPermissions(set: CompiledRoleSet, options: DefinePermissionsOptions): PlatformPermissions {
+export function createPlatformPermissions(
+  set: CompiledRoleSet,
+  options: DefinePermissionsOptions,
+): PlatformPermissions {
   const denied = (userId: string, roles: readonly string[], permission: string): false => {
     if (options.audit !== undefined) {
       reportDenial(options, {
@@ -47,7 +50,8 @@ export function createPlatformPermissions(set: CompiledRoleSet, options: DefineP
       assert(permission) {
         if (!can(permission)) throw platformDenied(permission);
       },
-      explain: (permission) => explainPermission(set, permission, [{ roles, heldIn: 'platform' }], 'platform', undefined),
+      explain: (permission) =>
+        explainPermission(set, permission, [{ roles, heldIn: 'platform' }], 'platform', undefined),
     };
   };
 

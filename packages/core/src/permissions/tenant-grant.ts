@@ -1,7 +1,7 @@
 import { TenancyError } from '../errors/tenancy-error.js';
 import type { Membership } from '../model/membership.js';
 import type { CompiledRoleSet } from './compile-role-set.js';
-import { type HeldRoles, explainPermission } from './explain-permission.js';
+import { explainPermission, type HeldRoles } from './explain-permission.js';
 import { GRANT_OWNER, type OwnedGrant } from './grant-owner.js';
 import type { DefinePermissionsOptions, PermissionGrant, PermissionScope } from './permission-model.js';
 import { denialReason, reportDenial } from './report-denial.js';
