@@ -73,10 +73,10 @@ describe('createMemoryTenantStore', () => {
 
   it('copies data out: mutating a returned record or membership does not change the store', async () => {
     const store = seed();
-    const record = (await store.findById(ACME)) as { status: string; settings: { theme: string } };
+    const record = (await store.findById(ACME)) as unknown as { status: string; settings: { theme: string } };
     record.status = 'deleted';
     record.settings.theme = 'blue';
-    const membership = (await store.getMembership(ACME, 'u1')) as { roles: string[] };
+    const membership = (await store.getMembership(ACME, 'u1')) as unknown as { roles: string[] };
     membership.roles.push('admin');
     expect(await store.findById(ACME)).toEqual(acme);
     expect((await store.getMembership(ACME, 'u1'))?.roles).toEqual(['owner']);
