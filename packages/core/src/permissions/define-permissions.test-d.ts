@@ -2,7 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { Membership } from '../model/membership.js';
 import { definePermissions } from './define-permissions.js';
 import type { DecidingRule } from './explain-permission.js';
-import type { PermissionGrant, PermissionModel } from './permission-model.js';
+import type { InferPermission, InferRole, PermissionGrant, PermissionModel } from './permission-model.js';
 
 const permissions = definePermissions({
   resources: { project: ['read', 'create', 'delete'], billing: ['read', 'update'] },
@@ -25,6 +25,13 @@ describe('definePermissions types', () => {
   it('infers the union of declared resource:action names', () => {
     expectTypeOf(permissions.permissions).toEqualTypeOf<readonly TenantPermission[]>();
     expectTypeOf(permissions.platform.permissions).toEqualTypeOf<readonly ('tenant:read' | 'tenant:suspend')[]>();
+  });
+
+  it('exposes the unions through InferPermission and InferRole', () => {
+    expectTypeOf<InferPermission<typeof permissions>>().toEqualTypeOf<TenantPermission>();
+    expectTypeOf<InferRole<typeof permissions>>().toEqualTypeOf<'viewer' | 'member' | 'admin' | 'owner'>();
+    expectTypeOf<InferPermission<typeof permissions.platform>>().toEqualTypeOf<'tenant:read' | 'tenant:suspend'>();
+    expectTypeOf<InferRole<typeof permissions.platform>>().toEqualTypeOf<'support' | 'operator'>();
   });
 
   it('infers role names from the keys of roles', () => {

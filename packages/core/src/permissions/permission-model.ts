@@ -111,3 +111,19 @@ export interface PermissionModel<
   permissionsFor(membership: Membership): PermissionGrant<TPermission, TRole>;
   readonly platform: PlatformPermissions<TPlatformPermission, TPlatformRole>;
 }
+
+/**
+ * The permission names of a model (or of `model.platform`), for typing code that passes permissions around.
+ * @example
+ * type AppPermission = InferPermission<typeof permissions>; // 'project:read' | 'project:create' | ...
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/permissions.md#typing
+ */
+export type InferPermission<TModel extends { readonly permissions: readonly string[] }> = TModel['permissions'][number];
+
+/**
+ * The role names of a model (or of `model.platform`).
+ * @example
+ * type AppRole = InferRole<typeof permissions>; // 'viewer' | 'member' | 'admin' | 'owner'
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/permissions.md#typing
+ */
+export type InferRole<TModel extends { readonly roles: readonly string[] }> = TModel['roles'][number];
