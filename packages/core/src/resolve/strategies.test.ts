@@ -357,13 +357,13 @@ describe('fromCallback', () => {
     ).toBeUndefined();
   });
 
-  it('hands the callback the request and the principal', () => {
+  it('hands the callback the request and the principal', async () => {
     const seen: unknown[] = [];
     const strategy = fromCallback((input) => {
       seen.push(input.request.headers.get('cookie'), input.principal?.id, input.pathname);
       return undefined;
     });
-    candidateOf(strategy, 'https://a.test/x?y', { cookie: 'sid=1' }, user({}));
+    await candidateOf(strategy, 'https://a.test/x?y', { cookie: 'sid=1' }, user({}));
     expect(seen).toEqual(['sid=1', 'user_1', '/x']);
   });
 
