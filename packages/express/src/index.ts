@@ -1,1 +1,12 @@
-export {};
+export type { ProblemDetails } from './problem-details.js';
+export { PROBLEM_JSON } from './problem-details.js';
+export type { Register, RegisteredPermission, RequestTenancy, TenancyPermission } from './register.js';
+export type { RequirePermissionOptions } from './require-permission.js';
+export { requirePermission } from './require-permission.js';
+export { requireTenant } from './require-tenant.js';
+export type { TenancyErrorHandlerOptions } from './tenancy-error-handler.js';
+export { tenancyErrorHandler } from './tenancy-error-handler.js';
+export type { TenancyMiddlewareOptions } from './tenancy-middleware.js';
+export { tenancyMiddleware } from './tenancy-middleware.js';
+export { tenancyOf } from './tenancy-of.js';
+export { toWebRequest } from './to-web-request.js';

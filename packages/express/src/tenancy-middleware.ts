@@ -1,0 +1,54 @@
+import type { ResolveRequestOptions, Tenancy } from '@tenancy/core';
+import type { Request as ExpressRequest, NextFunction, RequestHandler, Response } from 'express';
+import type { RequestTenancy } from './register.js';
+import { toWebRequest } from './to-web-request.js';
+import './request-augmentation.js';
+
+/** Options for {@link tenancyMiddleware}. */
+export interface TenancyMiddlewareOptions {
+  /**
+   * Per-request options for `tenancy.resolve()`, e.g. the audited platform path for an operator console:
+   * `(req) => (req.path.startsWith('/admin') ? { platform: { reason: String(req.get('x-access-reason')) } } : undefined)`.
+   * Core decides whether the principal may use it.
+   */
+  resolveOptions?: ((req: ExpressRequest) => ResolveRequestOptions | undefined) | undefined;
+}
+
+/**
+ * Resolves the tenant of every request through core, puts the result on `req.tenancy`, and runs the rest of the chain
+ * inside the tenant context, so `requireTenant()` and the tenant-scoped database work in any later handler, also
+ * after awaits. Resolution errors (unknown tenant, suspended, not a member, bad token) go to `next(err)`; mount
+ * `tenancyErrorHandler()` to answer them.
+ * @example
+ * const app = express();
+ * app.use(tenancyMiddleware(tenancy));
+ * app.get('/projects', requirePermission('project:read'), async (req, res) => {
+ *   res.json(await db.run((tx) => tx.select().from(projects)));
+ * });
+ * app.use(tenancyErrorHandler());
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/express.md
+ */
+export function tenancyMiddleware<TPermission extends string>(
+  tenancy: Tenancy<TPermission>,
+  options: TenancyMiddlewareOptions = {},
+): RequestHandler {
+  const { resolveOptions } = options;
+  return async function tenancyMiddleware(req: ExpressRequest, _res: Response, next: NextFunction): Promise<void> {
+    let resolved: Awaited<ReturnType<Tenancy<TPermission>['resolve']>>;
+    try {
+      resolved = await tenancy.resolve(toWebRequest(req), resolveOptions?.(req));
+    } catch (error) {
+      next(error);
+      return;
+    }
+    // Assigned before the chain continues, never mutated after: later middleware reads one resolution.
+    req.tenancy = resolved as unknown as RequestTenancy;
+    if (resolved.context === undefined) {
+      // No context: later handlers run outside any tenant, so requireTenant() and the scoped database refuse.
+      next();
+      return;
+    }
+    // `next()` runs the rest of the chain synchronously from here, so everything it starts inherits the context.
+    tenancy.run(resolved, () => next());
+  };
+}
