@@ -7,7 +7,10 @@ import type { ResolutionInput, TenantCandidate, TenantStrategy } from './tenant-
 export interface FromSubdomainOptions {
   /** The domain tenants live under: with `example.com`, `acme.example.com` names the tenant with slug `acme`. */
   baseDomain: string;
-  /** Labels that are the platform's own, on top of the resolver's `reservedSlugs` (which include `www`). */
+  /**
+   * Labels that are the platform's own and name no tenant, on top of the resolver's `reservedSlugs`. Default
+   * `['www']`, so `www` stays the platform's even when `reservedSlugs` is replaced by a list without it.
+   */
   ignore?: readonly string[] | undefined;
   /** Default `subdomain`. */
   source?: string | undefined;
@@ -29,7 +32,7 @@ const optionsSchema = z.strictObject({
  * @see https://github.com/tenancy/tenancy/blob/main/docs/resolution.md#subdomain
  */
 export function fromSubdomain(options: FromSubdomainOptions): TenantStrategy {
-  const { baseDomain, ignore, source = 'subdomain' } = parseConfig(optionsSchema, options, 'fromSubdomain()');
+  const { baseDomain, ignore = ['www'], source = 'subdomain' } = parseConfig(optionsSchema, options, 'fromSubdomain()');
   const suffix = `.${baseDomain}`;
   const ignored: ReadonlySet<string> = new Set(ignore);
   return {

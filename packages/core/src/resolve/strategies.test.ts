@@ -59,6 +59,25 @@ describe('fromSubdomain', () => {
     expect(candidateOf(strategy, url)).toEqual(expected);
   });
 
+  it('ignores www by default even when the reserved slugs are replaced, unless told otherwise', async () => {
+    const { store, calls } = countingStore();
+    const www = new Request('https://www.example.com/');
+    const keepsWww = createTenantResolver({
+      store,
+      reservedSlugs: [],
+      strategies: [fromSubdomain({ baseDomain: 'example.com' })],
+    });
+    expect((await keepsWww(www)).tenant).toBeUndefined();
+    expect(calls).toEqual([]);
+    const dropsWww = createTenantResolver({
+      store,
+      reservedSlugs: [],
+      strategies: [fromSubdomain({ baseDomain: 'example.com', ignore: [] })],
+    });
+    expect((await rejection(dropsWww(www))).code).toBe('TENANT_NOT_FOUND');
+    expect(calls).toEqual(['slug:www']);
+  });
+
   it('passes a label the slug rules refuse on to the resolver, which answers INVALID_INPUT before any lookup', async () => {
     const { store, calls } = countingStore();
     const resolve = createTenantResolver({ store, strategies: [strategy] });
