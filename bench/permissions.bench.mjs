@@ -5,8 +5,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createMongoAbility } from '@casl/ability';
-import { definePermissions } from '@tenancy/core';
+import * as core from '@tenancy/core';
 import { Bench } from 'tinybench';
+
+const { definePermissions } = core;
+if (typeof definePermissions !== 'function') {
+  throw new Error(
+    'The built @tenancy/core does not export definePermissions: export it from packages/core/src/index.ts, then run `pnpm --filter @tenancy/core build`.',
+  );
+}
 
 const CHECKS = 1_000;
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1_000);

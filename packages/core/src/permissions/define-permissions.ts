@@ -75,12 +75,15 @@ export function definePermissions<
   };
 
   const can = (subject: Membership | PermissionGrant, permission: string, scope?: PermissionScope): boolean => {
-    const grant = grantOf(subject);
-    if (grant !== undefined) return grant.can(permission, scope);
     const membership = subject as Membership;
     const roles = membership.roles;
-    let state = roles === undefined ? 0 : decide(set, roles, permission, 0);
     const workspaceId = scope?.workspaceId;
+    // Grants have no `roles`: testing for it first keeps the symbol lookup off the membership path.
+    if (roles === undefined) {
+      const grant = grantOf(subject);
+      return grant !== undefined ? grant.can(permission, scope) : denied(membership, permission, workspaceId);
+    }
+    let state = decide(set, roles, permission, 0);
     // Workspace roles only count inside their own workspace; skipped entirely when the answer is already final.
     if (workspaceId !== undefined && state !== DENY && (state !== ALLOW || set.hasDeny)) {
       const workspaces = membership.workspaces;
