@@ -1,1 +1,2 @@
-export {};
+export type { TenantProviderProps } from './client/tenant-provider.js';
+export { TenantProvider, useTenant } from './client/tenant-provider.js';
