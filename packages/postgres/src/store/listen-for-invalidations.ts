@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { TenancyError } from '@tenancy/core';
+import { parseTenantId, TenancyError } from '@tenancy/core';
 import type postgres from 'postgres';
-import { parseTenantId } from '../foundation/core-imports.js';
 
 /** The channel the lifecycle functions notify on; the payload is the changed tenant's id (or `*` for everything). */
 export const TENANT_INVALIDATION_CHANNEL = 'tenancy_invalidate';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createCachedTenantStore } from '@tenancy/core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCachedTenantStore } from '../foundation/core-imports.js';
 import type { FoundationTestDatabase } from '../foundation/test-foundation.js';
 import { createFoundationTestDatabase } from '../foundation/test-foundation.js';
 import { listenForTenantInvalidations, notifyTenantChanged } from './listen-for-invalidations.js';

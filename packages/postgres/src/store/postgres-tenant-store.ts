@@ -1,6 +1,6 @@
+import type { CachedTenantStore, CachedTenantStoreOptions } from '@tenancy/core';
+import { createCachedTenantStore } from '@tenancy/core';
 import type postgres from 'postgres';
-import type { CachedTenantStore, CachedTenantStoreOptions } from '../foundation/core-imports.js';
-import { createCachedTenantStore } from '../foundation/core-imports.js';
 import type { PlatformConfig } from '../foundation/platform-transaction.js';
 import { defaultFoundationConfig } from '../foundation/platform-transaction.js';
 import type { ListenForTenantInvalidationsOptions } from './listen-for-invalidations.js';

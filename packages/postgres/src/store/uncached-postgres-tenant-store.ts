@@ -1,6 +1,6 @@
 import type { Membership, TenantRecord, TenantStore, WorkspaceMembership } from '@tenancy/core';
+import { normalizeHost, parseSlug, parseTenantId } from '@tenancy/core';
 import type postgres from 'postgres';
-import { normalizeHost, parseSlug, parseTenantId } from '../foundation/core-imports.js';
 import type { PlatformConfig } from '../foundation/platform-transaction.js';
 import { defaultFoundationConfig, enterPlatform } from '../foundation/platform-transaction.js';
 import type { TenantBranding, TenantSettings } from '../foundation/tenant-settings.js';
