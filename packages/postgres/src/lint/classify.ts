@@ -1,4 +1,4 @@
-import type { ResolvedTable, ResolvedTenancyConfig } from './config-shape.js';
+import type { ResolvedTable, ResolvedTenancyConfig } from '../config/index.js';
 import type { CatalogRelation, CatalogSnapshot } from './read-catalog.js';
 
 /** A table whose rows belong to one tenant (tenant or workspace scope). */

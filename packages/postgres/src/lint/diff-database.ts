@@ -1,9 +1,9 @@
 import type postgres from 'postgres';
-import type { ResolvedTenancyConfig } from './config-shape.js';
+import type { ResolvedTenancyConfig } from '../config/index.js';
+import { generateSql } from '../generate/index.js';
 import type { StateChange } from './drift/compare-state.js';
 import { compareStates } from './drift/compare-state.js';
 import { simulate } from './drift/compute-drift.js';
-import { generatedScript } from './generated-script.js';
 
 /** One change `tenancy apply` would make. */
 export type DiffChange = StateChange;
@@ -42,7 +42,12 @@ export interface DiffDatabaseOptions {
 export async function diffDatabase(options: DiffDatabaseOptions): Promise<DiffReport> {
   const { sql, config } = options;
   const { live, applied } = await simulate(
-    { sql, config, script: options.script ?? generatedScript(config), lockTimeout: options.lockTimeout },
+    {
+      sql,
+      config,
+      script: options.script ?? generateSql(config, { transaction: false }),
+      lockTimeout: options.lockTimeout,
+    },
     { applied: true, expected: false },
   );
   const changes = compareStates(live, applied ?? []);

@@ -1,7 +1,7 @@
 import type postgres from 'postgres';
-import type { ResolvedTenancyConfig } from './config-shape.js';
+import type { ResolvedTenancyConfig } from '../config/index.js';
+import { generateSql } from '../generate/index.js';
 import { computeDrift } from './drift/compute-drift.js';
-import { generatedScript } from './generated-script.js';
 import { readCatalog } from './read-catalog.js';
 import { lintRules } from './rules/all-rules.js';
 import { sortFindings } from './sort-findings.js';
@@ -42,7 +42,7 @@ export async function lintDatabase(options: LintDatabaseOptions): Promise<LintRe
     catalog.drift = await computeDrift({
       sql,
       config,
-      script: options.script ?? generatedScript(config),
+      script: options.script ?? generateSql(config, { transaction: false }),
       lockTimeout: options.lockTimeout,
     });
   }

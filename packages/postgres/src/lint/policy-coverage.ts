@@ -1,5 +1,5 @@
+import type { Command, ResolvedTenancyConfig } from '../config/index.js';
 import type { IsolatedTable } from './classify.js';
-import type { Command, ResolvedTenancyConfig } from './config-shape.js';
 import { pinsTenant } from './expression.js';
 import type { CatalogPolicy, CatalogRelation, PolicyCommand } from './read-catalog.js';
 

@@ -1,4 +1,4 @@
-import type { ResolvedTenancyConfig } from './config-shape.js';
+import type { ResolvedTenancyConfig } from '../config/index.js';
 import { staleSuppression } from './rules/stale-suppression.js';
 import type { Finding, SuppressedFinding } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { ResolvedTenancyConfig } from './config-shape.js';
+import type { ResolvedTenancyConfig } from '../config/index.js';
 import type { CatalogSnapshot } from './read-catalog.js';
 
 /** How bad a finding is: `error` makes `tenancy check` exit 1, `warning` is reported only. */

@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import type { ResolvedTenancyConfig } from '../config-shape.js';
+import type { ResolvedTenancyConfig } from '../../config/index.js';
 import type { StateChange } from './compare-state.js';
 import { compareStates } from './compare-state.js';
 import type { StateItem } from './read-state.js';

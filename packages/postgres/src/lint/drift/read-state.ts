@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import type { ResolvedTenancyConfig } from '../config-shape.js';
+import type { ResolvedTenancyConfig } from '../../config/index.js';
 
 /** The kinds of object the generated SQL creates or changes, in the order reports list them. */
 export const STATE_KINDS = [

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResolvedTable } from '../../config/index.js';
+import { generateSql } from '../../generate/index.js';
 import type { TestDatabase } from '../../testing/create-test-database.js';
 import { createTestDatabase } from '../../testing/create-test-database.js';
-import type { ResolvedTable } from '../config-shape.js';
 import { lintDatabase } from '../lint-database.js';
-import { applySql, contractSql, dropRoles, objectsOf, tenantTable, testConfig } from '../test-support.js';
+import { applySql, dropRoles, objectsOf, tenantTable, testConfig } from '../test-support.js';
 import type { LintReport } from '../types.js';
 
 // Every rule fires on a database that breaks it and stays quiet on one that follows the contract. Each scenario
-// builds its own schema, applies the contract SQL for a config that manages only that schema, optionally breaks
+// builds its own schema, applies the generated SQL for a config that manages only that schema, optionally breaks
 // something, lints (without the drift check, which has its own tests) and drops the schema again, so database-wide
 // rules (ownership, grants, functions, views) only ever see the scenario's own objects.
 
@@ -34,7 +35,7 @@ interface Scenario {
   /** DDL creating the scenario's tables; `S` is replaced by the schema name. */
   ddl: string;
   tables: (schema: string) => ResolvedTable[];
-  /** Run the contract SQL for the config (default true). */
+  /** Apply the generated SQL for the config (default true). */
   apply?: boolean;
   /** SQL run after applying, to break something; `S` is replaced by the schema name. */
   after?: string;
@@ -53,7 +54,7 @@ async function lint(s: Scenario): Promise<{ report: LintReport; schema: string }
       tables: s.tables(schema),
       ...(s.appRole === undefined ? {} : { app: s.appRole }),
     });
-    if (s.apply ?? true) await applySql(db.sql, contractSql(config));
+    if (s.apply ?? true) await applySql(db.sql, generateSql(config));
     if (s.after) await db.sql.unsafe(sub(s.after));
     const report = await lintDatabase({ sql: db.sql, config, drift: false, loginRole: s.loginRole });
     return { report, schema };
