@@ -24,7 +24,7 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
           exclude: ['**/*.pg.test.ts', '**/node_modules/**'],
-          typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'] },
+          typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },
       },
       {

@@ -34,6 +34,11 @@ export interface TenantResolverOptions {
 export interface ResolveOptions {
   /** The principal, already verified (e.g. by `createIdentity().authenticate`), for `fromJwtClaim`. */
   principal?: Principal | undefined;
+  /**
+   * Resolve a suspended tenant instead of refusing it. Only for the audited platform path, where operators inspect,
+   * export or resume suspended tenants; every other path must leave it unset.
+   */
+  allowSuspended?: boolean | undefined;
 }
 
 /** A request whose strategies agreed on one active tenant. */
@@ -220,7 +225,7 @@ export function createTenantResolver(options: TenantResolverOptions): TenantReso
       }
     }
 
-    if (tenant.status === 'suspended') {
+    if (tenant.status === 'suspended' && resolveOptions?.allowSuspended !== true) {
       throw new TenancyError('TENANT_SUSPENDED', 'This tenant is suspended; nothing can run on its behalf.', {
         details: { source: first.source },
       });

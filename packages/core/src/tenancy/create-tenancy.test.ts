@@ -1,0 +1,247 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../audit/audit-event.js';
+import { toTenantJobPayload } from '../context/job-payload.js';
+import { getTenant, runWithTenant } from '../context/run-with-tenant.js';
+import { isTenancyError } from '../errors/tenancy-error.js';
+import type { TenantStore } from '../model/tenant-store.js';
+import { definePermissions } from '../permissions/define-permissions.js';
+import { fromHeader } from '../resolve/from-header.js';
+import { fromSubdomain } from '../resolve/from-subdomain.js';
+import { createMemoryTenantStore } from '../store/memory-tenant-store.js';
+import { createTenancy } from './create-tenancy.js';
+
+const SECRET = 'a-test-secret-of-at-least-32-bytes!';
+const ACME = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
+const GLOBEX = '6fa459ea-ee8a-4ca4-894e-db77e160355e';
+const SUSPENDED = '9c5b94b1-35ad-49bb-b118-8e8fc24abf80';
+
+const permissions = definePermissions({
+  resources: { project: ['read', 'create', 'delete'], member: ['invite'] },
+  roles: {
+    viewer: { allow: ['project:read'] },
+    member: { inherits: ['viewer'], allow: ['project:create'] },
+    owner: { inherits: ['member'], allow: ['*'] },
+  },
+});
+
+function setup(options: { allowAnonymous?: boolean; audit?: (e: AuditEvent) => void } = {}) {
+  const store = createMemoryTenantStore({
+    tenants: [
+      { id: ACME, slug: 'acme', name: 'Acme', status: 'active' },
+      { id: GLOBEX, slug: 'globex', name: 'Globex', status: 'active' },
+      { id: SUSPENDED, slug: 'initech', name: 'Initech', status: 'suspended' },
+    ],
+    memberships: [
+      { tenantId: ACME, userId: 'alice', roles: ['owner'] },
+      { tenantId: GLOBEX, userId: 'alice', roles: ['viewer'] },
+      { tenantId: SUSPENDED, userId: 'alice', roles: ['owner'] },
+      { tenantId: ACME, userId: 'bob', roles: ['viewer'] },
+    ],
+  });
+  const tenancy = createTenancy({
+    store,
+    strategies: [fromSubdomain({ baseDomain: 'example.com' }), fromHeader()],
+    identity: { secret: SECRET, platformAdminClaim: 'platform_admin' },
+    permissions,
+    ...(options.audit === undefined ? {} : { audit: options.audit }),
+    ...(options.allowAnonymous === undefined ? {} : { allowAnonymous: options.allowAnonymous }),
+  });
+  return { store, tenancy };
+}
+
+function token(sub: string, extra: Record<string, unknown> = {}, secret = SECRET): Promise<string> {
+  return new SignJWT({ sub, ...extra })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(secret));
+}
+
+async function request(host: string, bearer?: string, headers: Record<string, string> = {}): Promise<Request> {
+  return new Request(`https://${host}/projects`, {
+    headers: { host, ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }), ...headers },
+  });
+}
+
+async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (error) {
+    return isTenancyError(error) ? error.code : `not a TenancyError: ${String(error)}`;
+  }
+  return 'no error';
+}
+
+describe('createTenancy().resolve', () => {
+  it('resolves a member to the tenant, its membership, a frozen context and typed permissions', async () => {
+    const { tenancy } = setup();
+    const resolved = await tenancy.resolve(await request('acme.example.com', await token('bob')));
+    expect(resolved.tenant?.id).toBe(ACME);
+    expect(resolved.principal?.id).toBe('bob');
+    expect(resolved.membership?.roles).toEqual(['viewer']);
+    expect(resolved.sources).toEqual(['subdomain']);
+    expect(resolved.context).toMatchObject({ tenantId: ACME, userId: 'bob' });
+    expect(Object.isFrozen(resolved.context)).toBe(true);
+    expect(resolved.can('project:read')).toBe(true);
+    expect(resolved.can('project:create')).toBe(false);
+    expect(await codeOf(() => resolved.assert('project:delete'))).toBe('PERMISSION_DENIED');
+  });
+
+  it('refuses a valid token for tenant A on tenant B’s host when the user is not a member of B', async () => {
+    const { tenancy } = setup();
+    expect(await codeOf(tenancy.resolve(await request('globex.example.com', await token('bob'))))).toBe(
+      'MEMBERSHIP_REQUIRED',
+    );
+  });
+
+  it('answers UNAUTHENTICATED for a token signed with another key, and for an expired token', async () => {
+    const { tenancy } = setup();
+    const forged = await token('alice', {}, 'another-secret-that-is-32-bytes-long!!');
+    expect(await codeOf(tenancy.resolve(await request('acme.example.com', forged)))).toBe('UNAUTHENTICATED');
+    const expired = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await codeOf(tenancy.resolve(await request('acme.example.com', expired)))).toBe('UNAUTHENTICATED');
+  });
+
+  it('gives an anonymous request to a tenant no context (fail closed), unless anonymous access is allowed', async () => {
+    const closed = await setup().tenancy.resolve(await request('acme.example.com'));
+    expect(closed.tenant?.id).toBe(ACME);
+    expect(closed.context).toBeUndefined();
+    expect(closed.can('project:read')).toBe(false);
+    expect(await codeOf(() => closed.assert('project:read'))).toBe('UNAUTHENTICATED');
+
+    const open = await setup({ allowAnonymous: true }).tenancy.resolve(await request('acme.example.com'));
+    expect(open.context).toMatchObject({ tenantId: ACME });
+    expect(open.context?.userId).toBeUndefined();
+  });
+
+  it('resolves no tenant for a request that names none, and run() refuses it', async () => {
+    const { tenancy } = setup();
+    const resolved = await tenancy.resolve(await request('example.com', await token('alice')));
+    expect(resolved.tenant).toBeUndefined();
+    expect(resolved.principal?.id).toBe('alice');
+    expect(resolved.context).toBeUndefined();
+    expect(await codeOf(() => resolved.assert('project:read'))).toBe('TENANT_REQUIRED');
+    expect(await codeOf(() => tenancy.run(resolved, () => 1))).toBe('TENANT_REQUIRED');
+  });
+
+  it('refuses two sources that name different tenants', async () => {
+    const { tenancy } = setup();
+    const req = await request('acme.example.com', await token('alice'), { 'x-tenant-id': GLOBEX });
+    expect(await codeOf(tenancy.resolve(req))).toBe('TENANT_AMBIGUOUS');
+  });
+
+  it('refuses a suspended tenant to its members, and lets a platform admin in through the audited platform path', async () => {
+    const events: AuditEvent[] = [];
+    const { tenancy } = setup({ audit: (e) => void events.push(e) });
+    expect(await codeOf(tenancy.resolve(await request('initech.example.com', await token('alice'))))).toBe(
+      'TENANT_SUSPENDED',
+    );
+
+    const admin = await token('op-1', { platform_admin: true });
+    const resolved = await tenancy.resolve(await request('initech.example.com', admin), {
+      platform: { reason: 'TICKET-42: export before deletion' },
+    });
+    expect(resolved.context).toMatchObject({
+      tenantId: SUSPENDED,
+      userId: 'op-1',
+      platform: { reason: 'TICKET-42: export before deletion' },
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'platform.access',
+        tenantId: SUSPENDED,
+        principalId: 'op-1',
+        reason: 'TICKET-42: export before deletion',
+      }),
+    ]);
+  });
+
+  it('refuses the platform path to a principal that is not a platform admin, and to anonymous requests', async () => {
+    const { tenancy } = setup({ audit: () => {} });
+    const platform = { reason: 'curious' };
+    expect(await codeOf(tenancy.resolve(await request('globex.example.com', await token('bob')), { platform }))).toBe(
+      'PERMISSION_DENIED',
+    );
+    expect(await codeOf(tenancy.resolve(await request('globex.example.com'), { platform }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('sees a suspension at once after the store is invalidated', async () => {
+    const { tenancy, store } = setup();
+    const bearer = await token('alice');
+    expect((await tenancy.resolve(await request('acme.example.com', bearer))).tenant?.status).toBe('active');
+    store.setStatus(ACME, 'suspended');
+    tenancy.store.invalidateTenant(ACME);
+    expect(await codeOf(tenancy.resolve(await request('acme.example.com', bearer)))).toBe('TENANT_SUSPENDED');
+  });
+});
+
+describe('createTenancy().run', () => {
+  it('runs the rest of the request inside the resolved tenant, across awaits', async () => {
+    const { tenancy } = setup();
+    const resolved = await tenancy.resolve(await request('acme.example.com', await token('alice')));
+    const seen = await tenancy.run(resolved, async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      return getTenant();
+    });
+    expect(seen).toMatchObject({ tenantId: ACME, userId: 'alice' });
+  });
+});
+
+describe('createTenancy().runJob', () => {
+  it('re-enters the job’s tenant with the membership re-read from the store', async () => {
+    const { tenancy } = setup();
+    const payload = runWithTenant({ tenantId: ACME, userId: 'bob' }, () => toTenantJobPayload());
+    const seen = await tenancy.runJob(JSON.parse(JSON.stringify(payload)), (ctx) => ({
+      tenantId: getTenant()?.tenantId,
+      roles: ctx.membership?.roles,
+    }));
+    expect(seen).toEqual({ tenantId: ACME, roles: ['viewer'] });
+  });
+
+  it('refuses a job whose tenant was suspended or whose user was removed since it was queued', async () => {
+    const { tenancy, store } = setup();
+    const bobJob = { v: 1, tenantId: ACME, userId: 'bob' };
+    store.removeMembership(ACME, 'bob');
+    tenancy.store.invalidateMembership(ACME, 'bob');
+    expect(await codeOf(tenancy.runJob(bobJob, () => 'ran'))).toBe('MEMBERSHIP_REQUIRED');
+
+    store.setStatus(GLOBEX, 'suspended');
+    tenancy.store.invalidateTenant(GLOBEX);
+    expect(await codeOf(tenancy.runJob({ v: 1, tenantId: GLOBEX }, () => 'ran'))).toBe('TENANT_SUSPENDED');
+    expect(await codeOf(tenancy.runJob({ v: 1, tenantId: 'not-a-uuid' }, () => 'ran'))).toBe('INVALID_INPUT');
+  });
+});
+
+describe('createTenancy().tenantsFor', () => {
+  it('lists the active tenants a principal belongs to, sorted by name, for a tenant switcher', async () => {
+    const { tenancy } = setup();
+    const resolved = await tenancy.resolve(await request('example.com', await token('alice')));
+    const choices = await tenancy.tenantsFor(resolved.principal!);
+    expect(choices.map((c) => [c.tenant.slug, c.membership.roles])).toEqual([
+      ['acme', ['owner']],
+      ['globex', ['viewer']],
+    ]);
+  });
+});
+
+describe('createTenancy options', () => {
+  it('fails at startup with INVALID_CONFIG naming the bad path', () => {
+    try {
+      createTenancy({ store: {} as TenantStore, strategies: [fromHeader()] });
+      expect.unreachable();
+    } catch (error) {
+      expect(isTenancyError(error, 'INVALID_CONFIG')).toBe(true);
+      expect((error as Error).message).toContain('"store"');
+    }
+    try {
+      createTenancy({ store: createMemoryTenantStore(), strategies: [] });
+      expect.unreachable();
+    } catch (error) {
+      expect(isTenancyError(error, 'INVALID_CONFIG')).toBe(true);
+      expect((error as Error).message).toContain('"strategies"');
+    }
+  });
+});

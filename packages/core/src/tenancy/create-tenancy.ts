@@ -1,0 +1,306 @@
+import { z } from 'zod';
+import type { AuditSink } from '../audit/audit-sink.js';
+import { runWithTenantJob } from '../context/job-payload.js';
+import { runWithTenant } from '../context/run-with-tenant.js';
+import type { TenantContext } from '../context/tenant-context.js';
+import { TenancyError } from '../errors/tenancy-error.js';
+import { assertMembership } from '../identity/assert-membership.js';
+import type { Identity } from '../identity/create-identity.js';
+import { createIdentity } from '../identity/create-identity.js';
+import type { IdentityOptions } from '../identity/identity-options.js';
+import type { Membership } from '../model/membership.js';
+import type { Principal } from '../model/principal.js';
+import type { TenantRecord } from '../model/tenant.js';
+import type { TenantStore } from '../model/tenant-store.js';
+import type { PermissionGrant, PermissionModel } from '../permissions/permission-model.js';
+import { createTenantResolver } from '../resolve/create-tenant-resolver.js';
+import type { TrustProxyOption } from '../resolve/forwarded-host.js';
+import { parseConfig } from '../resolve/parse-config.js';
+import type { TenantIdFormat } from '../resolve/parse-tenant-id.js';
+import { parseTenantId } from '../resolve/parse-tenant-id.js';
+import type { TenantStrategy } from '../resolve/tenant-strategy.js';
+import type { CachedTenantStore, CachedTenantStoreOptions } from '../store/cached-tenant-store.js';
+import { createCachedTenantStore } from '../store/cached-tenant-store.js';
+import type { ResolvedRequest, ResolveRequestOptions, Tenancy, TenantChoice } from './tenancy.js';
+
+/**
+ * Options for {@link createTenancy}. `TPermission` is inferred from `permissions`, so `can()` only accepts declared
+ * permission names.
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/resolution.md
+ */
+export interface CreateTenancyOptions<TPermission extends string = string> {
+  /** Where tenants and memberships come from. Wrapped in a cache unless it already is one or `cache` is `false`. */
+  store: TenantStore;
+  /** Options of the tenant cache; `false` uses the store as it is (tests that count store calls). */
+  cache?: CachedTenantStoreOptions | false | undefined;
+  /** Resolution strategies, evaluated in order; every one that names a tenant must agree. */
+  strategies: readonly TenantStrategy[];
+  /** Format of tenant ids from headers, claims, paths, jobs. Default `uuid`. */
+  idFormat?: TenantIdFormat | undefined;
+  /** Slugs no tenant may have (default: the resolver's reserved list). */
+  reservedSlugs?: readonly string[] | undefined;
+  /** The platform's own domains, never looked up as custom domains. */
+  platformDomains?: readonly string[] | undefined;
+  /** Which proxy may report the client's host. Default `false`. Adapters that compute the host themselves leave it off. */
+  trustProxy?: TrustProxyOption | undefined;
+  /** How principals are verified: JWT options, or an `Identity` from `createIdentity`. Without it, every request is anonymous. */
+  identity?: IdentityOptions | Identity | undefined;
+  /** The compiled permission model from `definePermissions`. Without it, `can()` answers `false` (fail closed). */
+  permissions?: PermissionModel<TPermission, string, string, string> | undefined;
+  /** Receives audit events (`platform.access`; permission denials are audited by the model's own sink). */
+  audit?: AuditSink | undefined;
+  /** Roles a platform admin acts with on the platform path. Default none. */
+  platformRoles?: readonly string[] | undefined;
+  /**
+   * Give anonymous requests to a tenant a tenant context (public tenant pages that read data under RLS). Default
+   * `false`: without a principal that is a member, the request gets no context, so tenant data stays out of reach.
+   */
+  allowAnonymous?: boolean | undefined;
+}
+
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null;
+const isIdentity = (v: unknown): v is Identity =>
+  isObject(v) && typeof (v as Identity).authenticate === 'function' && typeof (v as Identity).verify === 'function';
+
+// Only the shape createTenancy itself relies on; the resolver, identity and cache validate their own options with
+// their own paths, which the error then names.
+const optionsSchema = z.looseObject({
+  store: z.custom<TenantStore>(
+    (v) =>
+      isObject(v) &&
+      ['findById', 'findBySlug', 'findByDomain', 'getMembership', 'listMemberships'].every(
+        (m) => typeof (v as Record<string, unknown>)[m] === 'function',
+      ),
+    'must implement TenantStore (findById, findBySlug, findByDomain, getMembership, listMemberships)',
+  ),
+  cache: z.union([z.literal(false), z.looseObject({})]).optional(),
+  identity: z.union([z.custom<Identity>(isIdentity), z.looseObject({})]).optional(),
+  permissions: z
+    .custom<PermissionModel>(
+      (v) => isObject(v) && typeof (v as PermissionModel).permissionsFor === 'function',
+      'must be a model from definePermissions()',
+    )
+    .optional(),
+  audit: z.custom<AuditSink>((v) => typeof v === 'function', 'must be a function').optional(),
+  platformRoles: z.array(z.string().min(1)).optional(),
+  allowAnonymous: z.boolean().optional(),
+});
+
+/**
+ * Creates the tenancy of an app: resolution, identity, membership and permissions behind one `resolve(request)`.
+ * Options are validated now: a bad config throws `INVALID_CONFIG` naming the path that was wrong.
+ * @example
+ * const tenancy = createTenancy({
+ *   store: createMemoryTenantStore({ tenants, memberships }),
+ *   strategies: [fromSubdomain({ baseDomain: 'example.com' }), fromHeader()],
+ *   identity: { secret: process.env.JWT_SECRET },
+ *   permissions,
+ * });
+ * const resolved = await tenancy.resolve(request);
+ * if (resolved.can('project:create')) await tenancy.run(resolved, () => createProject(input));
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/resolution.md
+ */
+export function createTenancy<TPermission extends string = string>(
+  options: CreateTenancyOptions<TPermission>,
+): Tenancy<TPermission> {
+  parseConfig(optionsSchema, options, 'createTenancy()');
+  const store: CachedTenantStore = isCachedStore(options.store)
+    ? options.store
+    : options.cache === false
+      ? passThroughCache(options.store)
+      : createCachedTenantStore(options.store, options.cache ?? {});
+  const idFormat = options.idFormat ?? 'uuid';
+  const resolver = createTenantResolver({
+    store,
+    strategies: options.strategies,
+    idFormat,
+    ...(options.reservedSlugs === undefined ? {} : { reservedSlugs: options.reservedSlugs }),
+    ...(options.platformDomains === undefined ? {} : { platformDomains: options.platformDomains }),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+  });
+  const identity: Identity | undefined =
+    options.identity === undefined
+      ? undefined
+      : isIdentity(options.identity)
+        ? options.identity
+        : createIdentity(options.identity);
+  const permissions = options.permissions;
+  const audit = options.audit;
+  const platformRoles = options.platformRoles;
+  const allowAnonymous = options.allowAnonymous === true;
+
+  async function resolve(
+    request: Request,
+    resolveOptions?: ResolveRequestOptions | undefined,
+  ): Promise<ResolvedRequest<TPermission>> {
+    const platform = resolveOptions?.platform;
+    const principal = identity === undefined ? undefined : await identity.authenticate(request);
+    if (platform !== undefined && principal === undefined) {
+      throw new TenancyError('UNAUTHENTICATED', 'The platform path needs a signed-in platform admin.');
+    }
+    const resolution = await resolver(request, { principal, allowSuspended: platform !== undefined });
+    const tenant = resolution.tenant;
+    if (tenant === undefined) return withoutTenantResult(principal);
+    if (principal === undefined) {
+      const context = allowAnonymous ? Object.freeze({ tenantId: tenant.id, tenant }) : undefined;
+      return anonymousResult(tenant, context, resolution.sources);
+    }
+    const asserted = await assertMembership({
+      store,
+      tenant,
+      principal,
+      platform,
+      audit,
+      ...(platformRoles === undefined ? {} : { platformRoles }),
+    });
+    const context: TenantContext = Object.freeze({
+      tenantId: tenant.id,
+      tenant,
+      userId: principal.id,
+      principal,
+      membership: asserted.membership,
+      ...(asserted.platform === undefined ? {} : { platform: asserted.platform }),
+    });
+    return memberResult(tenant, principal, asserted.membership, context, resolution.sources);
+  }
+
+  function memberResult(
+    tenant: TenantRecord,
+    principal: Principal,
+    membership: Membership,
+    context: TenantContext,
+    sources: readonly string[],
+  ): ResolvedRequest<TPermission> {
+    // Compiled on the first check only: most requests that never check a permission pay nothing for it.
+    let grant: PermissionGrant<TPermission, string> | undefined;
+    const compiled = (): PermissionGrant<TPermission, string> | undefined => {
+      if (permissions === undefined) return undefined;
+      grant ??= permissions.permissionsFor(membership);
+      return grant;
+    };
+    return {
+      tenant,
+      principal,
+      membership,
+      context,
+      sources,
+      can: (permission, scope) => compiled()?.can(permission, scope) ?? false,
+      assert: (permission, scope) => {
+        const g = compiled();
+        if (g === undefined) throw noModel();
+        g.assert(permission, scope);
+      },
+    };
+  }
+
+  function run<T>(resolved: ResolvedRequest<TPermission>, fn: () => T): T {
+    if (resolved.context === undefined) {
+      throw new TenancyError(
+        'TENANT_REQUIRED',
+        resolved.tenant === undefined
+          ? 'This request names no tenant.'
+          : 'This request may not act in the tenant: sign in as a member.',
+      );
+    }
+    return runWithTenant(resolved.context, fn);
+  }
+
+  function runJob<T>(payload: unknown, fn: (context: TenantContext) => T | Promise<T>): Promise<T> {
+    return runWithTenantJob(payload, fn, {
+      verify: async (job) => {
+        const tenantId = parseTenantId(job.tenantId, idFormat);
+        const tenant = await store.findById(tenantId);
+        if (tenant === null || tenant.status === 'deleted')
+          throw new TenancyError('TENANT_NOT_FOUND', 'No such tenant.');
+        if (tenant.status !== 'active') {
+          throw new TenancyError('TENANT_SUSPENDED', 'The job’s tenant is suspended; the job did not run.');
+        }
+        if (job.userId === undefined) {
+          return Object.freeze({ tenantId, tenant, ...(job.workspaceId ? { workspaceId: job.workspaceId } : {}) });
+        }
+        const membership = await store.getMembership(tenantId, job.userId);
+        if (membership === null) {
+          throw new TenancyError('MEMBERSHIP_REQUIRED', 'The job’s user is no longer a member of its tenant.');
+        }
+        return Object.freeze({
+          tenantId,
+          tenant,
+          userId: job.userId,
+          membership,
+          ...(job.workspaceId ? { workspaceId: job.workspaceId } : {}),
+        });
+      },
+    });
+  }
+
+  async function tenantsFor(principal: Principal): Promise<readonly TenantChoice[]> {
+    const memberships = await store.listMemberships(principal.id);
+    const tenants = await Promise.all(memberships.map((m) => store.findById(m.tenantId)));
+    const choices: TenantChoice[] = [];
+    memberships.forEach((membership, i) => {
+      const tenant = tenants[i];
+      if (tenant !== null && tenant !== undefined && tenant.status === 'active') choices.push({ tenant, membership });
+    });
+    return choices.sort((a, b) => a.tenant.name.localeCompare(b.tenant.name) || a.tenant.id.localeCompare(b.tenant.id));
+  }
+
+  return Object.freeze({ resolve, run, runJob, tenantsFor, store });
+}
+
+function noModel(): TenancyError {
+  return new TenancyError('INVALID_CONFIG', 'No permission model: pass `permissions` to createTenancy().');
+}
+
+function withoutTenantResult<TPermission extends string>(
+  principal: Principal | undefined,
+): ResolvedRequest<TPermission> {
+  return {
+    tenant: undefined,
+    principal,
+    membership: undefined,
+    context: undefined,
+    sources: [],
+    can: () => false,
+    assert: () => {
+      throw new TenancyError('TENANT_REQUIRED', 'This request names no tenant.');
+    },
+  };
+}
+
+function anonymousResult<TPermission extends string>(
+  tenant: TenantRecord,
+  context: TenantContext | undefined,
+  sources: readonly string[],
+): ResolvedRequest<TPermission> {
+  return {
+    tenant,
+    principal: undefined,
+    membership: undefined,
+    context,
+    sources,
+    can: () => false,
+    assert: () => {
+      throw new TenancyError('UNAUTHENTICATED', 'Sign in to do this.');
+    },
+  };
+}
+
+function isCachedStore(store: TenantStore): store is CachedTenantStore {
+  const s = store as Partial<CachedTenantStore>;
+  return typeof s.invalidateTenant === 'function' && typeof s.stats === 'function';
+}
+
+// `cache: false`: the store as it is, with the cache's invalidation calls as no-ops, so callers need not branch.
+function passThroughCache(store: TenantStore): CachedTenantStore {
+  return {
+    findById: (id) => store.findById(id),
+    findBySlug: (slug) => store.findBySlug(slug),
+    findByDomain: (domain) => store.findByDomain(domain),
+    getMembership: (tenantId, userId) => store.getMembership(tenantId, userId),
+    listMemberships: (userId) => store.listMemberships(userId),
+    invalidateTenant: () => {},
+    invalidateMembership: () => {},
+    clear: () => {},
+    stats: () => ({ hits: 0, misses: 0, loads: 0 }),
+  };
+}
