@@ -1,0 +1,1 @@
+export default { tables: { tasks: { scope: 'workspace' } } };
