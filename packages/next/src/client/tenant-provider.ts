@@ -1,3 +1,5 @@
+'use client';
+
 import type { ReactNode } from 'react';
 import { createContext, createElement, useContext } from 'react';
 import type { TenantSwitcherData } from '../shared/tenant-summary.js';

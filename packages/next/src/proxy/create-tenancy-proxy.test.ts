@@ -95,6 +95,17 @@ describe('createTenancyProxy', () => {
     expect(root.headers.get('x-middleware-rewrite')).toBe('http://acme.example.test/t/acme');
   });
 
+  it('rewrites on the server’s own origin, where Next serves it, whatever the Host', async () => {
+    // What Next hands a proxy: `request.url` on the address the server listens on, the client's host in `Host`.
+    const proxy = createTenancyProxy(t.tenancy, { rewrite: '/t' });
+    const nextLike = await request('http://localhost:3000/x?y=1', { host: 'acme.example.test' }, 'alice');
+    const response = await proxy(nextLike);
+    expect(response.headers.get('x-middleware-rewrite')).toBe('http://localhost:3000/t/acme/x?y=1');
+    expect(forwardedHeaders(response)['x-tenancy-tenant']).toBe(ACME.id);
+    const hostOrigin = createTenancyProxy(t.tenancy, { rewrite: () => 'http://acme.example.test/s/acme' });
+    await expect(hostOrigin(nextLike)).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+  });
+
   it('rewrites by id when asked to', async () => {
     const proxy = createTenancyProxy(t.tenancy, { rewrite: '/tenants', segment: 'id' });
     const response = await proxy(await request('http://acme.example.test/x', {}, 'alice'));

@@ -96,7 +96,7 @@ export function createTenancyProxy<TPermission extends string>(
         : prefix !== undefined
           ? prefixRewrite(request, resolved.tenant[segment], prefix)
           : typeof rewrite === 'function'
-            ? sameOrigin(rewrite({ tenant: resolved.tenant, url: new URL(request.nextUrl.href), request }), request)
+            ? sameOrigin(rewrite({ tenant: resolved.tenant, url: new URL(request.url), request }), request)
             : undefined;
     return target === undefined
       ? NextResponse.next({ request: { headers: forwarded } })
@@ -132,19 +132,25 @@ function prefixRewrite(request: NextRequest, value: string, prefix: string): URL
   // Already the tenant's own segment: nothing to do. Any other path, including another tenant's segment, is nested
   // under this tenant's, so the path can never route a request to a tenant it did not resolve to.
   if (pathname === base || pathname.startsWith(`${base}/`)) return undefined;
-  const url = request.nextUrl.clone();
-  url.pathname = pathname === '/' ? base : `${base}${pathname}`;
-  return url;
+  const next = request.nextUrl.clone();
+  next.pathname = pathname === '/' ? base : `${base}${pathname}`;
+  return onServerOrigin(new URL(next.href), request);
 }
 
 function sameOrigin(target: string | URL | undefined, request: NextRequest): URL | undefined {
   if (target === undefined) return undefined;
-  const url = new URL(target, request.nextUrl.href);
+  const url = new URL(target, request.url);
   // A rewrite to another origin would send the forwarded headers (and the user's cookies) to that server.
-  if (url.origin !== request.nextUrl.origin) {
+  if (url.origin !== new URL(request.url).origin) {
     throw new TenancyError('INVALID_CONFIG', 'createTenancyProxy(): a rewrite must stay on the same origin.', {
       details: { path: ['rewrite'] },
     });
   }
-  return url;
+  return onServerOrigin(url, request);
+}
+
+// Next serves a rewrite itself only when it is on the origin of `request.url` (the server's own address, not the
+// client's Host); anything else it proxies as an external request.
+function onServerOrigin(url: URL, request: NextRequest): URL {
+  return new URL(`${url.pathname}${url.search}`, request.url);
 }
