@@ -1,5 +1,6 @@
 import type { JWTVerifyOptions } from 'jose';
 import { jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { TenancyError } from '../errors/tenancy-error.js';
 import type { Principal } from '../model/principal.js';
 import { extractToken } from './extract-token.js';
@@ -61,11 +62,31 @@ export function createIdentity(options: IdentityOptions): Identity {
   // The failure is reported by the first verify(); until then it must not surface as an unhandled rejection.
   keyReady.catch(() => undefined);
 
+  const cacheOptions = config.verifiedTokenCache;
+  const verified =
+    cacheOptions === false
+      ? undefined
+      : new LRUCache<string, { principal: Principal; expMs: number }>({
+          max: cacheOptions?.max ?? 10_000,
+          ttl: cacheOptions?.ttlMs ?? 60_000,
+          // Exact expiry: an entry must never outlive its TTL by lru-cache's default 1 s resolution.
+          ttlResolution: 0,
+          ...(now === undefined ? {} : { perf: { now: () => now() + 1 } }),
+        });
+  const toleranceMs = config.clockToleranceSec * 1000;
+
   const verify = async (token: string): Promise<Principal> => {
     if (typeof token !== 'string' || token.length === 0) {
       throw new TenancyError('UNAUTHENTICATED', 'No token was given.');
     }
     if (token.length > MAX_TOKEN_LENGTH) throw new TenancyError('UNAUTHENTICATED', 'The token is too large.');
+    if (verified !== undefined) {
+      const hit = verified.get(token);
+      // Only the exact string that verified hits; `exp` is re-checked on every use, and an expired entry falls
+      // through to jose so the caller gets the same error as without the cache.
+      if (hit !== undefined && (now?.() ?? Date.now()) <= hit.expMs + toleranceMs) return hit.principal;
+      if (hit !== undefined) verified.delete(token);
+    }
     const verificationKey = key ?? (await keyReady);
     let payload: Record<string, unknown>;
     try {
@@ -74,7 +95,12 @@ export function createIdentity(options: IdentityOptions): Identity {
     } catch (error) {
       throw toVerificationError(error);
     }
-    return toPrincipal(payload, isPlatformAdmin);
+    const principal = toPrincipal(payload, isPlatformAdmin);
+    // `requiredClaims` guarantees a numeric `exp` here; `nbf`, if any, has passed (jose checked it).
+    if (verified !== undefined && typeof payload['exp'] === 'number') {
+      verified.set(token, { principal, expMs: payload['exp'] * 1000 });
+    }
+    return principal;
   };
 
   return {

@@ -66,6 +66,13 @@ export interface IdentityOptions {
   jwksFetch?:
     | { timeoutMs?: number | undefined; cooldownMs?: number | undefined; cacheMaxAgeMs?: number | undefined }
     | undefined;
+  /**
+   * Remembers tokens that verified, keyed by the exact token string, so a session's repeated requests skip the
+   * signature check (the bulk of a request's cost). `exp` is still checked on every use; an entry lives at most
+   * `ttlMs` (default 60 s), so a key removed from a JWKS stops being honoured within that time. `false` turns it off.
+   * Default `{ max: 10_000, ttlMs: 60_000 }`.
+   */
+  verifiedTokenCache?: { max?: number | undefined; ttlMs?: number | undefined } | false | undefined;
   /** The clock in ms since the epoch. Meant for tests; default `Date.now`. */
   now?: (() => number) | undefined;
 }
@@ -131,6 +138,15 @@ const schema = z
       .optional(),
     isPlatformAdmin: z.custom<(claims: VerifiedClaims) => boolean>(isFunction, 'Expected a function').optional(),
     jwksFetch: z.strictObject({ timeoutMs: positiveMs, cooldownMs: positiveMs, cacheMaxAgeMs: positiveMs }).optional(),
+    verifiedTokenCache: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          max: z.int().min(1).max(1_000_000).optional(),
+          ttlMs: z.int().min(1).max(3_600_000).optional(),
+        }),
+      ])
+      .optional(),
     now: z.custom<() => number>(isFunction, 'Expected a function').optional(),
   })
   .superRefine((options, ctx) => {
