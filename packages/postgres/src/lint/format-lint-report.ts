@@ -79,7 +79,9 @@ function toText(report: LintReport): string {
   }
   if (report.suppressed.length > 0) {
     out.push(`Suppressed (${report.suppressed.length})`, '');
-    for (const f of sortFindings(report.suppressed)) out.push(...wrap(`${f.rule}  ${f.object}: ${f.reason}`, '  '));
+    for (const f of sortFindings(report.suppressed)) {
+      out.push(`suppressed  ${f.rule}  ${f.object}`, ...wrap(f.reason, '    ', 'reason: '));
+    }
     out.push('');
   }
   const summary = [
