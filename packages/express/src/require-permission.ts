@@ -1,3 +1,4 @@
+import { TenancyError } from '@tenancy/core';
 import type { Request, RequestHandler } from 'express';
 import type { RegisteredPermission } from './register.js';
 import { tenancyOf } from './tenancy-of.js';
@@ -6,9 +7,10 @@ import { tenancyOf } from './tenancy-of.js';
 export interface RequirePermissionOptions {
   /**
    * The workspace the action happens in, read from the request (usually a route param). When it returns `undefined`
-   * the check is tenant-wide, which only tenant-wide roles pass: a missing id never widens access.
+   * the check is tenant-wide, which only tenant-wide roles pass: a missing id never widens access. Express 5 types
+   * route params as `string | string[]`; an array (a wildcard param) is refused with INVALID_INPUT.
    */
-  workspaceId?: ((req: Request) => string | undefined) | undefined;
+  workspaceId?: ((req: Request) => string | readonly string[] | undefined) | undefined;
 }
 
 /**
@@ -27,6 +29,9 @@ export function requirePermission(
   return function requirePermission(req, _res, next): void {
     try {
       const id = workspaceId?.(req);
+      if (id !== undefined && typeof id !== 'string') {
+        throw new TenancyError('INVALID_INPUT', 'The workspace id of this route must be a single path segment.');
+      }
       tenancyOf(req).assert(permission, id === undefined ? undefined : { workspaceId: id });
     } catch (error) {
       next(error);

@@ -38,7 +38,8 @@ function buildApp(trustProxy: boolean) {
     '/w/:workspaceId/projects',
     requirePermission('project:write', { workspaceId: ({ params: { workspaceId } }) => workspaceId }),
     (req, res) => {
-      res.status(201).json({ workspaceId: req.params.workspaceId });
+      const { workspaceId } = req.params;
+      res.status(201).json({ workspaceId });
     },
   );
   app.post('/echo', express.json(), async (req, res) => {

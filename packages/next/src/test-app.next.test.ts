@@ -5,15 +5,16 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SignJWT } from 'jose';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACME, createTestTenancy, GLOBEX, type TestTenancy } from './test-tenancy.test-helper.js';
+import { TENANTS, TOKEN_SECRET } from '../test-app/lib/fixtures.js';
 
 const appDir = fileURLToPath(new URL('../test-app/', import.meta.url));
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
 
-let t: TestTenancy;
+const [ACME, GLOBEX] = TENANTS as [(typeof TENANTS)[0], (typeof TENANTS)[0]];
 let server: ChildProcess | undefined;
 let port = 0;
 const dispatcher = new Agent({
@@ -77,10 +78,16 @@ async function get(host: string, path: string, headers: Record<string, string> =
   return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
 }
 
-const bearer = async (user: string) => ({ authorization: `Bearer ${await t.tokenFor(user)}` });
+const bearer = async (user: string) => {
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(user)
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(TOKEN_SECRET));
+  return { authorization: `Bearer ${token}` };
+};
 
 beforeAll(async () => {
-  t = await createTestTenancy();
   await run(['build']);
   await start();
 }, 300_000);

@@ -150,7 +150,7 @@ describe('withTenant', () => {
       type: 'https://github.com/tenancy/tenancy/blob/main/docs/errors.md#tenant_not_found',
       title: 'Tenant not found',
       status: 404,
-      detail: 'No such tenant.',
+      detail: 'No tenant matches the slug from "subdomain".',
       code: 'TENANT_NOT_FOUND',
     });
   });
