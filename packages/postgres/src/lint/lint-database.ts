@@ -39,12 +39,17 @@ export async function lintDatabase(options: LintDatabaseOptions): Promise<LintRe
   const { sql, config } = options;
   const catalog = await readCatalog({ sql, appRole: config.roles.app, loginRole: options.loginRole });
   if (options.drift ?? true) {
-    catalog.drift = await computeDrift({
-      sql,
-      config,
-      script: options.script ?? generateSql(config, { transaction: false }),
-      lockTimeout: options.lockTimeout,
-    });
+    let script: string | undefined;
+    try {
+      script = options.script ?? generateSql(config, { transaction: false });
+    } catch (e) {
+      // A config the generator refuses (e.g. the supabase dialect without its dialect module) is reported as a
+      // drift finding like any other reason the comparison could not run, so the other rules still report.
+      catalog.drift = { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+    if (script !== undefined) {
+      catalog.drift = await computeDrift({ sql, config, script, lockTimeout: options.lockTimeout });
+    }
   }
   const raw: Finding[] = lintRules.flatMap((rule) =>
     rule.run(catalog, config).map((hit) => ({

@@ -139,6 +139,18 @@ describe('policy-drift', () => {
     );
   });
 
+  it('reports a config the generator refuses as a drift finding and still runs the other rules', async () => {
+    const supabase = resolveConfig({
+      dialect: 'supabase',
+      roles: { app, platform },
+      tables: { projects: { scope: 'tenant' } },
+    });
+    const report = await lintDatabase({ sql: db.sql, config: supabase });
+    expect(objectsOf(report, 'policy-drift')).toEqual([db.name]);
+    expect(report.findings.find((f) => f.rule === 'policy-drift')?.message).toContain('@tenancy/supabase');
+    expect(objectsOf(report, 'unclassified-table')).toEqual(['public.audit_log', 'public.countries']);
+  });
+
   it('gives up after lockTimeout instead of queueing behind a long transaction', async () => {
     const holder = await db.sql.reserve();
     try {
