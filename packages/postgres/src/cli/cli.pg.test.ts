@@ -36,7 +36,16 @@ function spawnCli(args: string[], cwd: string, env: Record<string, string> = {})
 async function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env, cwd: dir };
+  const io: CliIo = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env,
+    cwd: dir,
+  };
   const code = await runCli(args, io);
   return { code, stdout, stderr };
 }
