@@ -14,12 +14,12 @@ describe('createTestDatabase', () => {
 
   it('gives each caller its own fresh, empty database on a real server', async () => {
     expect(a.name).not.toBe(b.name);
-    const [{ db }] = await a.sql<{ db: string }[]>`select current_database() as db`;
-    expect(db).toBe(a.name);
+    const [row] = await a.sql<{ db: string }[]>`select current_database() as db`;
+    expect(row?.db).toBe(a.name);
     const tables = await a.sql`select 1 from pg_tables where schemaname = 'public'`;
     expect(tables.length).toBe(0);
-    const [{ v }] = await a.sql<{ v: number }[]>`select current_setting('server_version_num')::int as v`;
-    expect(v).toBeGreaterThanOrEqual(150000);
+    const [version] = await a.sql<{ v: number }[]>`select current_setting('server_version_num')::int as v`;
+    expect(version?.v).toBeGreaterThanOrEqual(150000);
   });
 
   it('keeps data written in one database invisible to another', async () => {
@@ -32,7 +32,7 @@ describe('createTestDatabase', () => {
 
   // The embedded CI run sets TENANCY_EXPECT_SOURCE=embedded so that a silent fallback to another source fails it.
   it('uses the server source the run expects', () => {
-    const expected = process.env.TENANCY_EXPECT_SOURCE;
+    const expected = process.env['TENANCY_EXPECT_SOURCE'];
     expect(process.env[TEST_SERVER_SOURCE_ENV]).toBe(expected ?? process.env[TEST_SERVER_SOURCE_ENV]);
     expect(['env', 'testcontainers', 'embedded']).toContain(process.env[TEST_SERVER_SOURCE_ENV]);
   });

@@ -16,7 +16,7 @@ export interface TestPostgresServer {
 
 /** Options for {@link startPostgres}. */
 export interface StartPostgresOptions {
-  /** Connection string to use instead of starting a server. Defaults to `process.env.DATABASE_URL`. */
+  /** Connection string to use instead of starting a server. Defaults to `process.env['DATABASE_URL']`. */
   databaseUrl?: string | undefined;
   /** Skip testcontainers even when a container runtime answers. */
   preferEmbedded?: boolean | undefined;
@@ -37,7 +37,7 @@ export interface StartPostgresOptions {
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgresServer> {
   const log = options.log ?? (() => {});
-  const url = options.databaseUrl ?? process.env.DATABASE_URL;
+  const url = options.databaseUrl ?? process.env['DATABASE_URL'];
   if (url !== undefined && url !== '') {
     log('postgres: using DATABASE_URL');
     return { url, source: 'env', stop: async () => {} };
