@@ -8,11 +8,12 @@ const shared = {
   treeshake: true,
 } as const;
 
+// Both builds write into one dist/ in parallel, so neither cleans it: the build script empties it first.
 export default defineConfig([
   {
     ...shared,
     entry: { index: 'src/index.ts', server: 'src/server.ts', proxy: 'src/proxy.ts' },
-    clean: true,
+    clean: false,
     splitting: true,
   },
   // The client entry is built on its own: no chunk shared with server code can end up in a client bundle, and the
