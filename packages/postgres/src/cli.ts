@@ -1,4 +1,5 @@
-// The `tenancy` bin (dist/cli.js; tsup adds the shebang) and the `@tenancy/postgres/cli` entry.
+#!/usr/bin/env node
+// The `tenancy` bin (dist/cli.js; esbuild keeps the shebang above) and the `@tenancy/postgres/cli` entry.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './cli/run-cli.js';
@@ -11,6 +12,8 @@ export { runCli } from './cli/run-cli.js';
 // Run only when executed (`tenancy ...`, `node dist/cli.js`), not when imported for runCli. npm's bin shim is a
 // symlink, hence realpath on both sides.
 function invokedDirectly(): boolean {
+  // The CommonJS build knows directly (its import.meta.url shim would name a shared chunk, not this file).
+  if (typeof module !== 'undefined' && typeof require !== 'undefined') return require.main === module;
   const entry = process.argv[1];
   if (entry === undefined) return false;
   try {
