@@ -1,3 +1,4 @@
+// The linter's public surface (`tenancy check`, `tenancy diff`); the package entry re-exports it.
 export type { DiffChange, DiffDatabaseOptions, DiffReport } from './diff-database.js';
 export { diffDatabase } from './diff-database.js';
 export type { StateKind } from './drift/read-state.js';

@@ -51,7 +51,13 @@ export const lintRules: readonly Rule[] = [
   policyDrift,
 ];
 
-/** The description of every rule id a report can contain, including those checked outside the catalog rules. */
+/**
+ * The description of every rule id a report can contain (including `stale-suppression`, which the suppression step
+ * reports): for tooling that lists the rules or explains a finding.
+ * @example
+ * for (const rule of ruleCatalog) console.log(`${rule.id} (${rule.severity}): ${rule.description}`);
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/linter.md#rules
+ */
 export const ruleCatalog: readonly RuleMeta[] = [...lintRules, staleSuppression].map(
   ({ id, severity, description, why, fix }) => ({ id, severity, description, why, fix }),
 );
