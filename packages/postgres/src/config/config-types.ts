@@ -13,7 +13,7 @@ export interface TenantTableInput {
   /** Overrides the config-wide `tenantColumn` for this table. */
   tenantColumn?: string | undefined;
   /** Commands the app role may run on the table (default: all four). */
-  grants?: Command[] | undefined;
+  grants?: readonly Command[] | undefined;
   /** A permission `tenancy.has_permission()` must grant for a command (needs `foundation: true`). */
   permissions?: Partial<Record<Command, string>> | undefined;
 }
@@ -24,7 +24,7 @@ export interface WorkspaceTableInput {
   /** The column holding the workspace id (compared with `tenancy.workspace_id()`). */
   workspaceColumn: string;
   tenantColumn?: string | undefined;
-  grants?: Command[] | undefined;
+  grants?: readonly Command[] | undefined;
   permissions?: Partial<Record<Command, string>> | undefined;
 }
 
@@ -72,14 +72,14 @@ export interface TenancyConfigInput {
   /** Schema of the helper functions (and the foundation tables). Default `tenancy`. */
   helperSchema?: string | undefined;
   /** Schemas whose tables must all be classified. Default `['public']`. */
-  schemas?: string[] | undefined;
+  schemas?: readonly string[] | undefined;
   /** Include the foundation schema (memberships, roles, ...) and `tenancy.has_permission()`. Default `false`. */
   foundation?: boolean | undefined;
   /** Path (relative to the config file) of a module exporting Drizzle `pgTable` definitions. */
   drizzleSchema?: string | undefined;
   /** `'projects'` or `'schema.projects'` -> classification. Unqualified names belong to the first of `schemas`. */
   tables?: Record<string, TableInput> | undefined;
-  lint?: { allow?: LintAllowance[] | undefined } | undefined;
+  lint?: { allow?: readonly LintAllowance[] | undefined } | undefined;
 }
 
 /** A tenant table after defaults are applied. */

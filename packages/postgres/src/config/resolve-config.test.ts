@@ -70,12 +70,30 @@ describe('resolveConfig', () => {
   it('adds the helper schema and the foundation tables when foundation is on', () => {
     const config = resolveConfig({ foundation: true, tables: { projects: { scope: 'tenant' } } });
     expect(config.schemas).toEqual(['public', 'tenancy']);
-    expect(config.tables.filter((t) => t.schema === 'tenancy').map((t) => t.name)).toEqual([
-      'memberships',
-      'role_permissions',
-      'roles',
-      'workspace_memberships',
+    expect(config.tables.filter((t) => t.schema === 'tenancy').map((t) => [t.name, t.scope])).toEqual([
+      ['audit_log', 'tenant'],
+      ['domains', 'tenant'],
+      ['invitations', 'tenant'],
+      ['memberships', 'tenant'],
+      ['platform_audit_log', 'ignore'],
+      ['role_permissions', 'tenant'],
+      ['roles', 'tenant'],
+      ['tenants', 'tenant'],
+      ['users', 'global'],
+      ['workspace_memberships', 'tenant'],
+      ['workspaces', 'tenant'],
     ]);
+    expect(config.tables.find((t) => t.name === 'tenants')).toMatchObject({ tenantColumn: 'id', grants: ['select'] });
+    expect(config.lint.allow.map((a) => a.object)).toEqual([
+      'tenancy.tenants.tenants_slug_key',
+      'tenancy.domains.domains_domain_key',
+    ]);
+  });
+
+  it('refuses to classify a foundation table in the config', () => {
+    expect(configError({ foundation: true, tables: { 'tenancy.memberships': { scope: 'global' } } }).message).toContain(
+      'tenancy.memberships is a foundation table',
+    );
   });
 
   it('records the source and the lint allowances', () => {

@@ -1,3 +1,4 @@
+import { foundationLintAllow } from '../foundation/foundation-lint-allow.js';
 import type { ConfigIssue } from './config-error.js';
 import { formatConfigPath, invalidConfig } from './config-error.js';
 import { tenancyConfigSchema } from './config-schema.js';
@@ -159,7 +160,13 @@ export function resolveConfig(input: TenancyConfigInput, options: ResolveConfigO
     schemas,
     foundation,
     tables: [...tables.values()].sort((a, b) => byCodePoint(a.schema, b.schema) || byCodePoint(a.name, b.name)),
-    lint: { allow: (raw.lint?.allow ?? []).map(({ rule, object, reason }) => ({ rule, object, reason })) },
+    lint: {
+      allow: [
+        ...(raw.lint?.allow ?? []).map(({ rule, object, reason }) => ({ rule, object, reason })),
+        // The foundation's own accepted findings travel with it, each with its reason.
+        ...(foundation ? foundationLintAllow({ helperSchema }) : []),
+      ],
+    },
     ...(source === undefined ? {} : { source }),
   };
 }

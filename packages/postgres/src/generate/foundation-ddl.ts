@@ -1,8 +1,13 @@
 import type { ResolvedTenancyConfig } from '../config/config-types.js';
+import { foundationPolicies } from '../foundation/foundation-policies.js';
+import { foundationSql } from '../foundation/foundation-sql.js';
 
-// The foundation DDL is F's (src/foundation/). Until it lands, the script creates nothing here and
-// `has_permission()` expects the four tables the contract describes to exist already.
-/** The foundation schema's DDL (tables, keys, indexes; no policies), idempotent. */
-export function foundationDdl(_config: ResolvedTenancyConfig): string {
-  return '';
+/** The foundation schema's DDL (tables, keys, indexes, triggers; no policies), idempotent. */
+export function foundationDdl(config: ResolvedTenancyConfig): string {
+  return foundationSql(config).trimEnd();
+}
+
+/** The foundation policies the classification cannot express (run after the per-table blocks), idempotent. */
+export function foundationExtraPolicies(config: ResolvedTenancyConfig): string {
+  return foundationPolicies(config).trimEnd();
 }

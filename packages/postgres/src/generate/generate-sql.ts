@@ -5,7 +5,7 @@ import { preflightStatement, sequenceGrantStatement, stalePolicyStatement } from
 import { citusDialect } from './dialects/citus.js';
 import type { Dialect } from './dialects/dialect.js';
 import { postgresDialect } from './dialects/postgres.js';
-import { foundationDdl } from './foundation-ddl.js';
+import { foundationDdl, foundationExtraPolicies } from './foundation-ddl.js';
 import { GENERATOR_VERSION } from './generator-version.js';
 import { hasPermissionStatements, helperFunctionStatements } from './helper-functions.js';
 import { tableStatements } from './table-block.js';
@@ -146,6 +146,13 @@ export function generateSql(config: ResolvedTenancyConfig, options: GenerateSqlO
             only === 'all' ? stalePolicyStatement(managed, config, dialect) : undefined,
           ],
         ),
+    config.foundation && only !== 'prelude'
+      ? section(
+          'Foundation policies',
+          ['What the classification alone cannot say: users visible to fellow members, the platform-only audit log.'],
+          [foundationExtraPolicies(config)],
+        )
+      : '',
   ].filter((s) => s !== '');
 
   const body = sections.join('\n\n');

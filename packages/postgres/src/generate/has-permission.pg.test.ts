@@ -14,20 +14,6 @@ const AUDITOR = '20000000-0000-4000-8000-000000000003';
 const OUTSIDER = '20000000-0000-4000-8000-000000000004';
 const PA = '10000000-0000-4000-8000-00000000000a';
 
-// The four tables has_permission() reads, as the contract defines them (the foundation schema creates them for
-// real; here they are created by hand so the function is tested on its own).
-const FOUNDATION_TABLES = `
-  create schema if not exists tenancy;
-  create table tenancy.memberships (tenant_id uuid not null, user_id uuid not null, roles text[] not null default '{}',
-    primary key (tenant_id, user_id));
-  create table tenancy.workspace_memberships (tenant_id uuid not null, workspace_id uuid not null, user_id uuid not null,
-    roles text[] not null default '{}', primary key (tenant_id, workspace_id, user_id));
-  create table tenancy.roles (tenant_id uuid not null, name text not null, inherits text[] not null default '{}',
-    primary key (tenant_id, name));
-  create table tenancy.role_permissions (tenant_id uuid not null, role text not null, permission text not null,
-    effect text not null default 'allow' check (effect in ('allow', 'deny')), primary key (tenant_id, role, permission, effect));
-`;
-
 let db: TestDatabase;
 let config: ResolvedTenancyConfig;
 
@@ -58,11 +44,17 @@ beforeAll(async () => {
       plans: { scope: 'global' },
     },
   });
-  await db.sql.unsafe(exampleSchemaSql + FOUNDATION_TABLES);
+  await db.sql.unsafe(exampleSchemaSql);
   await runScript(db.url, generateSql(config));
+  // Seeded as superuser (RLS does not apply) into the foundation schema the generated script created.
   await db.sql.unsafe(`
+    insert into tenancy.tenants (id, slug, name) values ('${A}', 'tenant-a', 'A'), ('${B}', 'tenant-b', 'B');
+    insert into tenancy.users (id, email) values ('${ADMIN}', 'admin@a.test'), ('${MEMBER}', 'member@a.test'),
+      ('${AUDITOR}', 'auditor@a.test'), ('${OUTSIDER}', 'outsider@b.test');
+    insert into tenancy.workspaces (tenant_id, id, slug, name) values ('${A}', '${WS}', 'ws', 'WS');
     insert into projects (tenant_id, id, name) values ('${A}', '${PA}', 'a-project');
     insert into tenancy.roles (tenant_id, name, inherits) values
+      ('${A}', 'ws-editor', '{}'),
       ('${A}', 'admin', '{member}'), ('${A}', 'member', '{}'), ('${A}', 'auditor', '{}'),
       ('${A}', 'loop-a', '{loop-b}'), ('${A}', 'loop-b', '{loop-a}'),
       ('${B}', 'admin', '{}');
@@ -85,6 +77,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await dropTestRoles(db.sql, [config.roles.app, config.roles.platform]);
   await db.drop();
+});
+
+describe('the foundation script', () => {
+  it('applies again without changing a policy, a trigger or a grant', async () => {
+    const state = async () =>
+      db.sql`select json_build_object(
+        'policies', (select json_agg(p order by p.schemaname, p.tablename, p.policyname) from pg_policies p),
+        'triggers', (select json_agg(pg_get_triggerdef(oid) order by tgrelid::regclass::text, tgname) from pg_trigger where not tgisinternal),
+        'acls', (select json_agg(c.relacl::text order by c.oid::regclass::text) from pg_class c
+                 where c.relnamespace in ('tenancy'::regnamespace, 'public'::regnamespace))
+      ) as s`;
+    const before = await state();
+    await runScript(db.url, generateSql(config));
+    expect(await state()).toEqual(before);
+  });
 });
 
 describe('tenancy.has_permission', () => {
