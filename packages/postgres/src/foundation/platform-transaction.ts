@@ -29,7 +29,7 @@ export function defaultFoundationConfig(): ResolvedTenancyConfig {
  * one statement, all transaction-local (they end with the transaction, whatever the pool does with the connection).
  */
 export function enterPlatform(
-  tx: postgres.TransactionSql,
+  tx: postgres.TransactionSql | postgres.Sql,
   config: PlatformConfig,
   options: PlatformTransactionOptions,
 ): postgres.PendingQuery<postgres.Row[]> {

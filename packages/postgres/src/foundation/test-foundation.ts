@@ -35,7 +35,8 @@ export function testConfig(suffix: string, input: TenancyConfigInput = {}): Reso
 }
 
 /**
- * Creates a database, applies the foundation for `input` (plus `extraSql` first, e.g. user tables), and returns it.
+ * Creates a database, applies the foundation for `input` (plus `extraSql` after the foundation DDL, e.g. user tables
+ * that reference it), and returns it.
  */
 export async function createFoundationTestDatabase(
   input: TenancyConfigInput = {},
@@ -85,8 +86,8 @@ function contractSql(config: ResolvedTenancyConfig, extraSql: string): string {
         return new;
       end $$`,
     `grant usage on schema ${s} to ${app}, ${platform}`,
-    extraSql,
     foundationSql(config),
+    extraSql,
     `create or replace function ${s}.has_permission(p text) returns boolean language sql stable as $$
       with recursive held(role) as (
         select unnest(m.roles) from ${s}.memberships m
