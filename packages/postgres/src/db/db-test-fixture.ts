@@ -1,0 +1,131 @@
+// Test support for the wrapper's *.pg.test.ts files (not exported): the example schema secured by the generator
+// with role names unique to one test database, an unprivileged login role, and Drizzle tables for it.
+import { sql } from 'drizzle-orm';
+import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
+import type { ResolvedTenancyConfig } from '../config/index.js';
+import { resolveConfig } from '../config/index.js';
+import { exampleConfigInput, exampleSchemaSql } from '../generate/example-fixture.js';
+import { generateSql } from '../generate/index.js';
+import type { TestDatabase } from '../testing/create-test-database.js';
+
+export const plans = pgTable('plans', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  maxProjects: integer('max_projects').notNull(),
+});
+
+// The generated SQL defaults the tenant column from the setting; declaring the same default lets inserts omit it.
+const tenantId = () => uuid('tenant_id').notNull().default(sql`(tenancy.tenant_id())`);
+
+export const projects = pgTable(
+  'projects',
+  {
+    tenantId: tenantId(),
+    id: uuid('id').notNull().defaultRandom(),
+    name: text('name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+export const tasks = pgTable(
+  'tasks',
+  {
+    tenantId: tenantId(),
+    id: uuid('id').notNull().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull(),
+    projectId: uuid('project_id').notNull(),
+    title: text('title').notNull(),
+    done: boolean('done').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+export const schema = { plans, projects, tasks };
+
+/** Tenant ids used across the wrapper tests (uuids, as the default config expects). */
+export const tenantIds = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`);
+
+/** The secured example schema in `db`, and how to connect to it as the app would. */
+export interface TenantFixture {
+  readonly config: ResolvedTenancyConfig;
+  /** An unprivileged LOGIN role granted the app and platform roles, as the docs tell users to set up. */
+  readonly login: string;
+  /** `db.url` with the login role as user. */
+  readonly loginUrl: string;
+  /** Opens a postgres.js client as the login role (on `url`, e.g. a proxy's, if given); closed by `cleanup()`. */
+  client(options?: postgres.Options<Record<string, postgres.PostgresType>>, url?: string): postgres.Sql;
+  /** Closes the clients and drops the roles (roles outlive databases). */
+  cleanup(): Promise<void>;
+}
+
+/** Applies the example schema and the generated SQL (with this database's role names) and creates a login role. */
+export async function setupTenantFixture(db: TestDatabase): Promise<TenantFixture> {
+  const config = resolveConfig({
+    ...exampleConfigInput,
+    roles: { app: `tenancy_app_${db.suffix}`, platform: `tenancy_platform_${db.suffix}` },
+  });
+  const login = `tenancy_login_${db.suffix}`;
+  await db.sql.unsafe(exampleSchemaSql);
+  const script = postgres(db.url, { max: 1, onnotice: () => {} });
+  try {
+    await script.unsafe(generateSql(config));
+  } finally {
+    await script.end();
+  }
+  await db.sql.unsafe(
+    `create role "${login}" login; grant "${config.roles.app}", "${config.roles.platform}" to "${login}";`,
+  );
+  const u = new URL(db.url);
+  u.username = login;
+  u.password = '';
+  const loginUrl = u.toString();
+  const clients: postgres.Sql[] = [];
+  return {
+    config,
+    login,
+    loginUrl,
+    client(options = {}, url = loginUrl) {
+      const c = postgres(url, { onnotice: () => {}, ...options });
+      clients.push(c);
+      return c;
+    },
+    async cleanup() {
+      await Promise.all(clients.map((c) => c.end({ timeout: 5 })));
+      for (const role of [login, config.roles.app, config.roles.platform]) {
+        await db.sql.unsafe(`drop owned by "${role}"`);
+        await db.sql.unsafe(`drop role if exists "${role}"`);
+      }
+    },
+  };
+}
+
+/**
+ * What every connection of `client`'s pool carries right now: reserves all of them at once (so each is a
+ * different connection) and reads the tenant setting and the current role on each.
+ */
+export async function inspectPool(
+  client: postgres.Sql,
+  size: number,
+): Promise<Array<{ pid: number; tenant: string | null; user: string | null; workspace: string | null; role: string }>> {
+  const reserved = await Promise.all(Array.from({ length: size }, () => client.reserve()));
+  try {
+    return await Promise.all(
+      reserved.map(async (r) => {
+        const [row] = await r<
+          [{ pid: number; tenant: string | null; user: string | null; workspace: string | null; role: string }]
+        >`
+          select pg_backend_pid() as pid,
+                 nullif(current_setting('tenancy.tenant_id', true), '') as tenant,
+                 nullif(current_setting('tenancy.user_id', true), '') as user,
+                 nullif(current_setting('tenancy.workspace_id', true), '') as workspace,
+                 current_user as role`;
+        return { ...row! };
+      }),
+    );
+  } finally {
+    for (const r of reserved) r.release();
+  }
+}

@@ -1,0 +1,90 @@
+import type postgres from 'postgres';
+
+// Everything here reaches into postgres.js 3.4 below its typed surface. It is kept in one file so an upgrade has one
+// place to check, and the pool-safety tests (killed backends, cancellations) fail loudly if any of it drifts.
+
+/** The parts of a postgres.js Query the wrapper reads or overrides. Queries are Promises with extra state. */
+export interface InternalQuery extends Promise<unknown> {
+  /** Starts the query: sets `executed`, waits a microtask, then calls `handler`. Called by then/execute/forEach. */
+  handle: () => Promise<void>;
+  /** Hands the query to a connection. On a reserved client this closes over that one connection. */
+  handler: (query: InternalQuery) => void;
+  executed: boolean;
+  /** True while the server is running this query (it is the connection's current query). */
+  active: boolean;
+  /** The backend (pid, secret) once the query was handed to a connection; null before. */
+  state: { pid: number; secret: number } | null;
+  strings: readonly string[];
+  reject: (error: unknown) => void;
+  /** The pool's cancel function; returns a promise that settles once the cancel request was delivered. */
+  canceller: ((query: InternalQuery) => Promise<void>) | null;
+  cursor: (...args: unknown[]) => unknown;
+  /** Set when `cancel()` was called before the query was sent; the connection skips it. */
+  cancelled: unknown;
+  execute(): InternalQuery;
+}
+
+/**
+ * The internal connection object postgres.js hands to `onexecute`.
+ *
+ * `reserved` is how `sql.begin` keeps a connection out of the pool: while it is a function, the pool never hands
+ * the connection out; on every ReadyForQuery with nothing left in flight postgres.js calls it when the session is
+ * inside a transaction block, and sets it to null and returns the connection to the pool when the session is idle
+ * (status I). So the connection goes back exactly when the server says no transaction is open. It is also set to
+ * null when the connection closes.
+ */
+export interface InternalConnection {
+  reserved: (() => void) | null;
+  /** Writes the query (or buffers it for the next write); false when the caller must wait for ReadyForQuery. */
+  execute(query: InternalQuery): boolean | undefined;
+  /** Closes the socket; the pool reconnects it on demand. */
+  terminate(): void;
+}
+
+/** True for a postgres.js Query (a started or startable statement), false for helpers, fragments' builders, values. */
+export function isPostgresQuery(value: unknown): value is InternalQuery {
+  return (
+    value instanceof Promise &&
+    typeof (value as Partial<InternalQuery>).handle === 'function' &&
+    typeof (value as Partial<InternalQuery>).handler === 'function' &&
+    Array.isArray((value as Partial<InternalQuery>).strings)
+  );
+}
+
+/**
+ * Query options that capture the connection a statement is written to. postgres.js calls `onexecute` (the option
+ * its own `sql.begin` uses) with the connection object when the statement was written and the pipeline has room;
+ * returning false makes the pool park the connection (queue `full`), so it hands out nothing more on it.
+ */
+export function captureConnection(onConnection: (connection: InternalConnection) => void): postgres.UnsafeQueryOptions {
+  const options = {
+    onexecute: (connection: InternalConnection) => {
+      onConnection(connection);
+      return false;
+    },
+  };
+  return options as postgres.UnsafeQueryOptions;
+}
+
+/**
+ * Sends a cancel request for a query the server is running and resolves once PostgreSQL has signalled the backend
+ * (the cancel connection closed), or after `timeoutMs`. `query.cancel()` itself returns nothing to wait for.
+ */
+export function cancelRunningQuery(query: InternalQuery, timeoutMs: number): Promise<void> {
+  const canceller = query.canceller;
+  if (typeof canceller !== 'function' || !query.active) return Promise.resolve();
+  query.canceller = null;
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    canceller(query).then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}

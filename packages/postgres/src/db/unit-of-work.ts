@@ -1,0 +1,567 @@
+import { TenancyError } from '@tenancy/core';
+import type postgres from 'postgres';
+import type { InternalConnection, InternalQuery } from './postgres-internals.js';
+import { cancelRunningQuery, captureConnection, isPostgresQuery } from './postgres-internals.js';
+import type { RuntimeConfig, SettingValues } from './runtime-config.js';
+
+/** How a value returned by a unit-of-work callback is finished. */
+export type ReturnedKind =
+  /** Not started yet and issues exactly one statement when awaited: a Drizzle query, a postgres.js query. */
+  | 'lazy'
+  /** A postgres.js query of this unit that is already on its way to the server. */
+  | 'issued'
+  /** Other async work: it may still issue statements, so COMMIT must wait for it. */
+  | 'promise'
+  /** A query built on some other client: refused unstarted, it would run outside the unit's transaction. */
+  | 'foreign'
+  /** A plain value. */
+  | 'value';
+
+/** Tells how to finish a value the callback returned; the Drizzle and the raw handles each know their queries. */
+export type ClassifyReturned = (value: unknown, unit: UnitOfWork) => ReturnedKind;
+
+/** Everything one unit of work needs, prepared by `createTenantDb()` / `withTenantSql()`. */
+export interface UnitPlan {
+  readonly client: postgres.Sql;
+  readonly runtime: RuntimeConfig;
+  readonly values: SettingValues;
+  /** `begin`, or `begin isolation level ... read only` built from validated options. */
+  readonly begin: string;
+  /** Send statements as named prepared statements (when the client allows them). */
+  readonly prepare: boolean;
+  readonly signal?: AbortSignal | undefined;
+}
+
+type State = 'open' | 'closing' | 'done';
+type Kind = 'user' | 'internal';
+
+// Statements that end or escape the transaction the unit of work depends on. Checked before a statement is sent;
+// savepoints (`rollback to savepoint`) stay allowed because `db.transaction()` inside a unit of work uses them.
+const TRANSACTION_CONTROL =
+  /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:begin|start|commit|end|abort|rollback(?!\s+to\b)|prepare\s+transaction|discard|reset\s+(?:role|session|all)|set\s+(?:(?:session|local)\s+)?(?:role|session\s+authorization))\b/i;
+// The command tags of statements that ended or opened a transaction: a multi-statement string can hide them from
+// the check above, never from the server's answer.
+const TRANSACTION_TAGS = new Set(['BEGIN', 'START TRANSACTION', 'COMMIT', 'PREPARE TRANSACTION', 'DISCARD ALL']);
+
+const CANCEL_WAIT_MS = 2_000;
+
+/**
+ * One unit of work on one connection: `begin`, the context statement (tenant, user, workspace, role), the
+ * callback's statements, then `commit` or `rollback`. The connection returns to the pool when PostgreSQL reports
+ * the session idle (no transaction block), never before.
+ *
+ * How a connection is held: the same mechanism as postgres.js's own `sql.begin` (not `sql.reserve()`, which loses
+ * requests on cold or reconnecting pools, porsager/postgres#751 and #1219). An empty statement goes through the
+ * pool; when it is written, postgres.js hands its connection to `onexecute`, the unit marks the connection as held
+ * and from then on writes its statements straight to it, in order, as many per write as the protocol allows.
+ *
+ * Every statement is a postgres.js query wrapped twice: `handle` (called when the query is started) admits it
+ * only while the unit is open, and `handler` (called when it is handed on) sends it only on this unit's connection
+ * while the unit still holds it. A killed connection is reconnected by the pool for someone else; without the
+ * second check a later statement would run there, outside the transaction and without the tenant.
+ */
+export class UnitOfWork {
+  private state: State = 'open';
+  private dead = false;
+  private abandoned = false;
+  private connection: InternalConnection | undefined;
+  private full = false;
+  private pendingSend: InternalQuery[] = [];
+  private readonly marker = () => this.onReady();
+  private readonly tracked = new Set<InternalQuery>();
+  private readonly own = new WeakSet<InternalQuery>();
+  private readonly internal = new WeakSet<InternalQuery>();
+  private idleWaiters: Array<() => void> = [];
+  private firstError: unknown;
+  private poisoned: TenancyError | undefined;
+  private abortReason: unknown;
+  private readonly abortWaiters = new Set<(reason: unknown) => void>();
+  private cancelling: Promise<void> | undefined;
+  private pipelining = false;
+  private commitAfter: number | undefined;
+  private endQuery: InternalQuery | undefined;
+  private savepoints = 0;
+
+  private constructor(private readonly plan: UnitPlan) {}
+
+  /** Starts a unit: asks the pool for a connection and queues `begin` and the context statement behind it. */
+  static open(plan: UnitPlan): UnitOfWork {
+    plan.signal?.throwIfAborted();
+    const unit = new UnitOfWork(plan);
+    unit.requestConnection();
+    // Not awaited: their outcome is tracked, and a failure fails everything after them.
+    void unit.statement(plan.begin, [], 'internal').execute();
+    const context = plan.runtime.contextStatement(plan.values, plan.prepare);
+    void unit.statement(context.text, context.params, 'internal').execute();
+    return unit;
+  }
+
+  /** A user statement from SQL text and parameters (what Drizzle's session sends). */
+  unsafe(text: string, params: readonly unknown[] | undefined): InternalQuery {
+    return this.statement(text, params ?? [], 'user');
+  }
+
+  /** A user statement or helper from a tagged template (what the raw handle's `sql\`...\`` does). */
+  tagged(strings: unknown, args: unknown[]): unknown {
+    const made = (this.plan.client as unknown as (...a: unknown[]) => unknown)(strings, ...args);
+    return isPostgresQuery(made) ? this.wrap(made, 'user') : made;
+  }
+
+  /** True when `query` was created by this unit. */
+  owns(query: InternalQuery): boolean {
+    return this.own.has(query);
+  }
+
+  /** The client, for helpers that build values without touching a connection (json, array, typed). */
+  get helpers(): postgres.Sql {
+    return this.plan.client;
+  }
+
+  /** Runs `fn` inside a savepoint: released when it settles, rolled back to (and rethrown) when it throws. */
+  async savepoint<T>(fn: () => T | Promise<T>): Promise<T> {
+    const name = `tenancy_sp_${++this.savepoints}`;
+    // Not awaited: the savepoint travels with the first statement of `fn`; if it fails, so does everything after.
+    this.unsafe(`savepoint ${name}`, [])
+      .execute()
+      .catch(() => {});
+    let result: T;
+    try {
+      result = await settle(fn());
+    } catch (error) {
+      if (this.state === 'open') {
+        try {
+          await this.unsafe(`rollback to savepoint ${name}`, []);
+        } catch {
+          // The unit fails with the original error; its end decides what the connection needs.
+        }
+      }
+      throw error;
+    }
+    await this.unsafe(`release savepoint ${name}`, []);
+    return result;
+  }
+
+  /** Runs the callback and finishes the unit: pipelined COMMIT when it returned queries, else after its work. */
+  async execute<H>(handle: H, fn: (handle: H) => unknown, classify: ClassifyReturned): Promise<unknown> {
+    const signal = this.plan.signal;
+    const onAbort = () => this.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      let out = fn(handle);
+      if (isThenable(out) && classify(out, this) === 'promise') out = await this.raceAbort(out);
+      const single = isThenable(out);
+      const items = single ? [out] : Array.isArray(out) && out.some(isThenable) ? (out as unknown[]) : undefined;
+      if (items === undefined) {
+        this.end('commit');
+        await this.finish();
+        return out;
+      }
+      const kinds = items.map((item) => (isThenable(item) ? classify(item, this) : 'value'));
+      if (kinds.includes('foreign')) {
+        throw new TenancyError(
+          'INVALID_INPUT',
+          'The callback returned a query built on another client, which would run outside this unit of work. Build it with the handle the callback receives.',
+        );
+      }
+      let values: unknown[];
+      if (kinds.includes('promise')) {
+        values = await this.raceAbort(Promise.all(items));
+        this.end('commit');
+        await this.finish();
+      } else {
+        values = await this.pipelined(items, kinds);
+      }
+      return single ? values[0] : values;
+    } catch (error) {
+      await this.fail();
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  // Starts the returned queries in order and sends COMMIT right behind the last one, before any result is back:
+  // one round trip for the whole unit once its statements are warm.
+  private async pipelined(items: unknown[], kinds: ReturnedKind[]): Promise<unknown[]> {
+    this.pipelining = true;
+    this.commitAfter = kinds.filter((k) => k === 'lazy').length;
+    const started = items.map((item) =>
+      isThenable(item) ? new Promise<unknown>((resolve, reject) => item.then(resolve, reject)) : item,
+    );
+    if (this.commitAfter === 0) this.end('commit');
+    // No race with the abort signal here: an abort cancels the running statement, and these settle right after.
+    const settled = await Promise.allSettled(started);
+    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    // A returned query that never reached this unit (a cache hit, an error before it was sent) leaves no COMMIT.
+    if (this.endQuery === undefined) this.end(rejected || this.abortReason !== undefined ? 'rollback' : 'commit');
+    const committed = await this.finish(false);
+    if (!committed && this.abortReason !== undefined) throw this.abortReason;
+    if (rejected) throw rejected.reason;
+    if (!committed) throw this.rolledBackError();
+    return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
+  }
+
+  private statement(text: string, params: readonly unknown[], kind: Kind): InternalQuery {
+    const query = this.plan.client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+      prepare: this.plan.prepare,
+    });
+    return this.wrap(query, kind);
+  }
+
+  /** Wraps a query so it is admitted by this unit and sent only on this unit's connection. */
+  private wrap(query: unknown, kind: Kind): InternalQuery {
+    const q = query as InternalQuery;
+    this.own.add(q);
+    if (kind === 'internal') this.internal.add(q);
+    const handle = q.handle;
+    q.handle = () => {
+      if (q.executed) return handle.call(q);
+      const refusal = kind === 'internal' ? this.deadError() : this.admit(q);
+      if (refusal !== undefined) {
+        q.executed = true;
+        // Internal statements have no awaiting caller; a refused one must not surface as an unhandled rejection.
+        if (kind === 'internal') Promise.prototype.then.call(q, undefined, () => {});
+        q.reject(refusal);
+        return Promise.resolve();
+      }
+      this.track(q);
+      const started = handle.call(q);
+      if (kind === 'user' && this.commitAfter !== undefined && --this.commitAfter === 0) this.end('commit');
+      return started;
+    };
+    q.handler = (self) => this.send(self);
+    if (kind === 'user') {
+      const cursor = q.cursor;
+      // An async-iterator cursor replaces the query's settle functions on every step, so the unit could never tell
+      // when it is done; the callback form settles normally.
+      q.cursor = (...args: unknown[]) => {
+        if (args.some((a) => typeof a === 'function')) return cursor.apply(q, args);
+        throw new TenancyError(
+          'INVALID_INPUT',
+          'Async-iterator cursors are not supported inside a unit of work; use cursor(rows, fn) or forEach().',
+        );
+      };
+    }
+    return q;
+  }
+
+  private requestConnection(): void {
+    const acquire = this.plan.client.unsafe(
+      '',
+      [],
+      captureConnection((c) => this.attach(c)),
+    ) as unknown as InternalQuery;
+    Promise.prototype.then.call(
+      acquire,
+      () => {
+        // Written on a connection whose pipeline had no room, so postgres.js never reported the connection.
+        // Nothing happened there (the statement is empty): ask again.
+        if (this.connection === undefined && !this.abandoned) this.requestConnection();
+      },
+      (error: unknown) => {
+        if (this.connection === undefined) this.abandon(this.abortReason ?? error);
+      },
+    );
+    // Never cancelled, even when the unit gives up waiting: postgres.js loses track of a connection whose first
+    // query was cancelled while it connected. The empty statement runs and the pool takes its connection back.
+    void acquire.execute();
+  }
+
+  private attach(connection: InternalConnection): void {
+    // A unit that gave up waiting leaves the connection unmarked: the pool takes it back when the empty
+    // statement's answer arrives.
+    if (this.connection !== undefined || this.abandoned) return;
+    this.connection = connection;
+    connection.reserved = this.marker;
+    this.drain();
+  }
+
+  private send(q: InternalQuery): void {
+    if (this.dead || this.abandoned) {
+      q.reject(this.abortReason ?? this.connectionLost());
+      return;
+    }
+    const c = this.connection;
+    if (c === undefined || this.full || this.pendingSend.length > 0) {
+      this.pendingSend.push(q);
+      return;
+    }
+    if (c.reserved !== this.marker) {
+      q.reject(this.connectionLost());
+      this.markDead();
+      return;
+    }
+    if (!c.execute(q)) this.full = true;
+  }
+
+  // Called by postgres.js when nothing of this unit is in flight any more and the session is in a transaction.
+  private onReady(): void {
+    this.full = false;
+    this.drain();
+  }
+
+  private drain(): void {
+    const c = this.connection;
+    if (c === undefined) return;
+    while (!this.full && this.pendingSend.length > 0) {
+      const q = this.pendingSend.shift()!;
+      if (q.cancelled) continue;
+      if (!c.execute(q)) this.full = true;
+    }
+  }
+
+  private admit(q: InternalQuery): unknown {
+    if (this.dead) return this.connectionLost();
+    if (this.poisoned !== undefined) return this.poisoned;
+    if (this.state !== 'open') {
+      if (this.abortReason !== undefined) return this.abortReason;
+      return new TenancyError(
+        'TENANT_REQUIRED',
+        this.state === 'done'
+          ? 'This database handle belongs to a unit of work that has ended; use the handle of the current one.'
+          : 'This unit of work is already committing; statements started after its callback returned are refused.',
+        { details: { reason: 'unit-ended' } },
+      );
+    }
+    if (TRANSACTION_CONTROL.test(q.strings[0] ?? '')) {
+      return new TenancyError(
+        'INVALID_INPUT',
+        'Transaction control (begin, commit, rollback, set role, ...) is not allowed inside a unit of work: the unit owns the transaction. Use db.transaction() or savepoint() for nested work.',
+      );
+    }
+    return undefined;
+  }
+
+  private track(q: InternalQuery): void {
+    this.tracked.add(q);
+    Promise.prototype.then.call(
+      q,
+      (result: unknown) => {
+        if (!this.internal.has(q)) this.checkTags(result);
+        this.untrack(q);
+      },
+      (error: unknown) => {
+        if (this.firstError === undefined) this.firstError = error;
+        if (isConnectionError(error)) this.markDead();
+        this.untrack(q);
+      },
+    );
+  }
+
+  private untrack(q: InternalQuery): void {
+    this.tracked.delete(q);
+    if (this.tracked.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private checkTags(result: unknown): void {
+    const results = Array.isArray(result) && isResultList(result) ? result : [result];
+    for (const r of results) {
+      const command = (r as { command?: unknown } | null)?.command;
+      if (typeof command === 'string' && TRANSACTION_TAGS.has(command) && this.poisoned === undefined) {
+        this.poisoned = new TenancyError(
+          'INVALID_INPUT',
+          `A statement inside the unit of work ran ${command}; the unit owns the transaction. Its connection is discarded.`,
+        );
+      }
+    }
+  }
+
+  private whenIdle(): Promise<void> {
+    if (this.tracked.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private end(kind: 'commit' | 'rollback'): void {
+    if (this.endQuery !== undefined) return;
+    this.state = 'closing';
+    this.commitAfter = undefined;
+    const q = this.statement(kind, [], 'internal');
+    this.endQuery = q;
+    void q.execute();
+  }
+
+  /**
+   * Waits for the end statement and every statement of the unit. If the session is still in a transaction block
+   * afterwards (a COMMIT or ROLLBACK that failed and left it open), rolls back again, and closes the connection if
+   * even that does not work. Returns whether the transaction committed; with `strict`, throws when it did not.
+   */
+  private async finish(strict = true): Promise<boolean> {
+    let command: unknown;
+    let endFailed = false;
+    try {
+      command = ((await this.endQuery) as { command?: unknown } | undefined)?.command;
+    } catch {
+      endFailed = true;
+    }
+    await this.whenIdle();
+    if (this.dead) {
+      this.state = 'done';
+      throw this.connectionLost();
+    }
+    if (this.poisoned !== undefined) {
+      this.discard();
+      throw this.poisoned;
+    }
+    if (this.holdsConnection()) await this.forceRollback();
+    this.state = 'done';
+    const committed = !endFailed && command === 'COMMIT';
+    if (strict && !committed) throw this.rolledBackError();
+    return committed;
+  }
+
+  /** The failure path: stop admitting, let a cancel land, roll back; the caller rethrows its error. */
+  private async fail(): Promise<void> {
+    if (this.state === 'done') return;
+    if (this.state === 'open') this.state = 'closing';
+    if (this.connection === undefined) {
+      // Still waiting for a connection: nothing was sent, so nothing needs undoing.
+      this.abandon(this.abortReason ?? new TenancyError('INTERNAL', 'The unit of work failed before it started.'));
+      return;
+    }
+    if (this.cancelling !== undefined) await this.cancelling;
+    if (this.dead || this.abandoned) {
+      this.state = 'done';
+      return;
+    }
+    this.end('rollback');
+    try {
+      await this.finish(false);
+    } catch {
+      // The caller's error is the one that matters; finish() already cleaned up the connection.
+    }
+  }
+
+  private holdsConnection(): boolean {
+    return this.connection !== undefined && this.connection.reserved === this.marker;
+  }
+
+  // A late cancel can hit one ROLLBACK, not two: retry once, then give the connection up rather than pool it.
+  private async forceRollback(): Promise<void> {
+    for (let attempt = 0; attempt < 2 && this.holdsConnection() && !this.dead; attempt++) {
+      try {
+        await this.statement('rollback', [], 'internal');
+      } catch {
+        // Checked by the loop condition.
+      }
+    }
+    if (this.holdsConnection()) this.discard();
+  }
+
+  // Closes the connection instead of pooling it: used when it may carry state the unit could not clear.
+  private discard(): void {
+    this.state = 'done';
+    if (this.holdsConnection()) this.connection!.terminate();
+  }
+
+  private markDead(): void {
+    if (this.dead) return;
+    this.dead = true;
+    if (this.state === 'open') this.state = 'closing';
+    this.rejectAll(this.connectionLost());
+  }
+
+  private abandon(reason: unknown): void {
+    if (this.abandoned || this.connection !== undefined) return;
+    this.abandoned = true;
+    this.state = 'done';
+    this.rejectAll(reason ?? this.connectionLost());
+  }
+
+  // Statements queued or in flight would otherwise never settle.
+  private rejectAll(error: unknown): void {
+    const queued = this.pendingSend;
+    this.pendingSend = [];
+    for (const q of queued) q.reject(error);
+    for (const q of this.tracked) q.reject(error);
+  }
+
+  private abort(reason: unknown): void {
+    if (this.state === 'done' || this.abortReason !== undefined) return;
+    // The callback's own work is done and COMMIT is on its way: let it finish.
+    if (this.state === 'closing' && !this.pipelining) return;
+    this.abortReason = reason ?? new TenancyError('INTERNAL', 'The unit of work was aborted.');
+    if (this.state === 'open') this.state = 'closing';
+    if (this.connection === undefined) {
+      this.abandon(this.abortReason);
+    } else {
+      for (const q of this.tracked) {
+        if (q.active && !this.internal.has(q)) this.cancelling = cancelRunningQuery(q, CANCEL_WAIT_MS);
+      }
+    }
+    for (const reject of this.abortWaiters) reject(this.abortReason);
+    this.abortWaiters.clear();
+  }
+
+  private raceAbort<T>(promise: PromiseLike<T>): Promise<T> {
+    if (this.plan.signal === undefined) return Promise.resolve(promise);
+    if (this.abortReason !== undefined) return Promise.reject(this.abortReason);
+    return new Promise<T>((resolve, reject) => {
+      this.abortWaiters.add(reject);
+      promise.then(
+        (v) => {
+          this.abortWaiters.delete(reject);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.abortWaiters.delete(reject);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  private deadError(): unknown {
+    return this.dead ? this.connectionLost() : undefined;
+  }
+
+  private connectionLost(): TenancyError {
+    return new TenancyError(
+      'DATABASE_ERROR',
+      'The database connection of this unit of work was lost; its transaction did not complete.',
+      { details: { reason: 'connection-lost' } },
+    );
+  }
+
+  private rolledBackError(): unknown {
+    return (
+      this.firstError ??
+      new TenancyError('DATABASE_ERROR', 'The transaction of this unit of work was rolled back.', {
+        details: { reason: 'rolled-back' },
+      })
+    );
+  }
+}
+
+// postgres.js's own connection errors, and the server's FATAL ones (terminated backend, shutdown, lost link).
+function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: unknown; severity?: unknown } | null;
+  if (typeof e !== 'object' || e === null) return false;
+  if (e.severity === 'FATAL' || e.severity === 'PANIC') return true;
+  const code = typeof e.code === 'string' ? e.code : '';
+  return (
+    code.startsWith('CONNECTION_') || code === 'CONNECT_TIMEOUT' || code.startsWith('08') || code.startsWith('57P')
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+// postgres.js answers a multi-statement simple query with an array of results, each carrying its command tag.
+function isResultList(value: unknown[]): boolean {
+  return value.length > 0 && value.every((r) => Array.isArray(r) && 'command' in r);
+}
+
+async function settle<T>(value: T | Promise<T>): Promise<T> {
+  const v = await value;
+  if (Array.isArray(v) && v.some(isThenable)) return (await Promise.all(v)) as T;
+  return v;
+}

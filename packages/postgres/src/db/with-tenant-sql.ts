@@ -1,0 +1,65 @@
+import { TenancyError } from '@tenancy/core';
+import type postgres from 'postgres';
+import type { RuntimeConfig, TenantDbConfig } from './runtime-config.js';
+import { compileRuntimeConfig } from './runtime-config.js';
+import type { TenantIdentity } from './tenant-identity.js';
+import { settingValuesFor } from './tenant-identity.js';
+import type { TenantSql } from './tenant-sql.js';
+import { classifyRawReturned, createTenantSql } from './tenant-sql.js';
+import { UnitOfWork } from './unit-of-work.js';
+import type { UnitOfWorkOptions, UnitResult } from './unit-options.js';
+import { beginStatement } from './unit-options.js';
+
+/** Options for {@link withTenantSql}. */
+export interface WithTenantSqlOptions extends UnitOfWorkOptions {
+  /** The tenancy config, or the parts of it the wrapper reads. Compiled once per config object. */
+  config?: TenantDbConfig | undefined;
+}
+
+const compiled = new WeakMap<TenantDbConfig, RuntimeConfig>();
+let defaults: RuntimeConfig | undefined;
+
+/**
+ * Runs `fn` as one transaction scoped to `tenant` on a raw postgres.js client, as the app role: the same unit of
+ * work as `createTenantDb().withTenant()`, for code that does not use Drizzle. Name the callback's parameter `sql`
+ * so the unscoped client is out of reach inside it.
+ * @example
+ * const rows = await withTenantSql(sql, { tenantId, userId }, (sql) => sql`select * from projects where id = ${id}`);
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/drizzle.md#raw-postgresjs
+ */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is postgres.js's own default for "no custom types"
+export async function withTenantSql<R, TTypes extends Record<string, unknown> = {}>(
+  client: postgres.Sql<TTypes>,
+  tenant: string | TenantIdentity,
+  fn: (sql: TenantSql<TTypes>) => R,
+  options: WithTenantSqlOptions = {},
+): Promise<UnitResult<R>> {
+  if (typeof client !== 'function' || typeof client.reserve !== 'function') {
+    throw new TenancyError('INVALID_CONFIG', 'withTenantSql() needs a postgres.js client: postgres(url, options).');
+  }
+  const runtime = runtimeFor(options.config);
+  const values = settingValuesFor(typeof tenant === 'string' ? { tenantId: tenant } : tenant, runtime);
+  const sql = client as unknown as postgres.Sql;
+  const unit = UnitOfWork.open({
+    client: sql,
+    runtime,
+    values,
+    begin: beginStatement(options),
+    prepare: sql.options.prepare !== false,
+    signal: options.signal,
+  });
+  return (await unit.execute(createTenantSql<TTypes>(unit), fn, classifyRawReturned)) as UnitResult<R>;
+}
+
+function runtimeFor(config: TenantDbConfig | undefined): RuntimeConfig {
+  if (config === undefined) {
+    defaults ??= compileRuntimeConfig();
+    return defaults;
+  }
+  let runtime = compiled.get(config);
+  if (runtime === undefined) {
+    runtime = compileRuntimeConfig(config);
+    compiled.set(config, runtime);
+  }
+  return runtime;
+}
