@@ -1,6 +1,7 @@
 import { TenancyError } from '@tenancy/core';
 import type { Logger } from 'drizzle-orm';
-import { is, QueryPromise } from 'drizzle-orm';
+import { entityKind, is, QueryPromise } from 'drizzle-orm';
+import { PgSelectBase } from 'drizzle-orm/pg-core';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
@@ -90,12 +91,21 @@ export function createDrizzleHandles<TSchema extends Record<string, unknown>>(
   };
 }
 
-/** Drizzle queries are lazy (one statement each, started by `then`); postgres.js queries are lazy until executed. */
+/**
+ * Drizzle queries are lazy and send exactly one statement when started by `then`: the QueryPromise subclasses,
+ * selects (QueryPromise mixed in, so not on their prototype chain) and `$count()`. postgres.js queries are lazy
+ * until executed.
+ */
 export const classifyDrizzleReturned: ClassifyReturned = (value, unit) => {
-  if (is(value, QueryPromise)) return 'lazy';
+  if (is(value, QueryPromise) || is(value, PgSelectBase) || kindOf(value) === 'PgCountBuilder') return 'lazy';
   if (isPostgresQuery(value)) {
     if (!unit.owns(value)) return 'foreign';
     return value.executed ? 'issued' : 'lazy';
   }
   return 'promise';
 };
+
+function kindOf(value: unknown): unknown {
+  const ctor = (value as { constructor?: { [entityKind]?: unknown } } | null)?.constructor;
+  return ctor?.[entityKind];
+}
