@@ -181,8 +181,14 @@ describe('withTenant', () => {
     expect(await response.json()).toMatchObject({ code: 'TENANT_AMBIGUOUS' });
   });
 
-  it('answers an unexpected handler error with a generic 500 that leaks nothing', async () => {
-    const route = server().withTenant(() => {
+  it('answers an unexpected handler error with a generic 500 that leaks nothing, and reports it to onError', async () => {
+    const logged: unknown[] = [];
+    const withLog = createTenancyServerWith(
+      t.tenancy,
+      { onError: (error) => logged.push(error) },
+      async () => new Headers(),
+    );
+    const route = withLog.withTenant(() => {
       throw new Error('connection string postgres://admin:hunter2@db');
     });
     const response = await route(await handlerRequest('http://acme.example.test/api', 'alice'), {});
@@ -195,6 +201,7 @@ describe('withTenant', () => {
       status: 500,
       detail: 'The server failed to handle the request.',
     });
+    expect(logged.map((error) => (error as Error).message)).toEqual(['connection string postgres://admin:hunter2@db']);
   });
 });
 

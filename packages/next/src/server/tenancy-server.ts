@@ -29,6 +29,11 @@ export interface WithTenantOptions<TPermission extends string> {
 export interface TenancyServerOptions {
   /** Where a tenant's app lives, for tenant switchers, e.g. `(t) => \`https://${t.slug}.example.com\``. */
   tenantUrl?: ((tenant: TenantRecord) => string) | undefined;
+  /**
+   * Called with every error a `withTenant()` handler answers as 500 (non-tenancy errors, DATABASE_ERROR, INTERNAL,
+   * INVALID_CONFIG), for your logger. Default: `console.error`. The client never sees these errors.
+   */
+  onError?: ((error: unknown, request: Request) => void) | undefined;
 }
 
 /** The server helpers made by {@link createTenancyServer}. */
@@ -108,7 +113,9 @@ export function createTenancyServerWith<TPermission extends string>(
           if (resolved.context === undefined) return await handler(request, context);
           return await tenancy.run(resolved, () => handler(request, context));
         } catch (error) {
-          return problemResponse(error);
+          const response = problemResponse(error);
+          if (response.status >= 500) reportSafely(options.onError, error, request);
+          return response;
         }
       };
     },
@@ -131,6 +138,18 @@ export function createTenancyServerWith<TPermission extends string>(
       };
     },
   };
+}
+
+function reportSafely(
+  onError: ((error: unknown, request: Request) => void) | undefined,
+  error: unknown,
+  request: Request,
+): void {
+  try {
+    (onError ?? ((e: unknown) => console.error(e)))(error, request);
+  } catch {
+    // A failing logger must not turn a 500 answer into an unhandled rejection.
+  }
 }
 
 function requireScoped<TPermission extends string>(
