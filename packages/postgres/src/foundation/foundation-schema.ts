@@ -35,7 +35,8 @@ export function createFoundationSchema(schemaName = 'tenancy') {
   const tenants = schema.table(
     'tenants',
     {
-      id: uuid('id').notNull().defaultRandom(),
+      // Like every tenant column: defaults to the tenant in context (the lifecycle always passes a new id).
+      id: uuid('id').notNull().default(fn('tenant_id')),
       slug: text('slug').notNull(),
       name: text('name').notNull(),
       status: text('status').$type<TenantStatus>().notNull().default('active'),

@@ -33,8 +33,10 @@ export function foundationSql(config: FoundationConfig): string {
   return `-- Foundation schema (tenants, users, memberships, workspaces, roles, invitations, audit log) in ${s}.
 create schema if not exists ${s};
 
+-- The tenant row is keyed by its tenant column: its id defaults to the tenant in context like every tenant table's
+-- tenant column (the generator sets the same default). The lifecycle functions always pass the new id explicitly.
 create table if not exists ${s}.tenants (
-  id uuid not null default gen_random_uuid(),
+  id uuid not null default ${s}.tenant_id(),
   slug text not null,
   name text not null,
   status text not null default 'active',
