@@ -100,12 +100,16 @@ describe('the foundation under row level security', () => {
   });
 
   it('shows the app role its own tenant row only, read-only', async () => {
-    const rows = await asApp(acme.tenant.id, acme.owner.id, (tx) => tx`select id from tenancy.tenants`);
+    const rows = await asApp(
+      acme.tenant.id,
+      acme.owner.id,
+      (tx) => tx<{ id: string }[]>`select id from tenancy.tenants`,
+    );
     expect(rows.map((r) => r.id)).toEqual([acme.tenant.id]);
     expect(
       await sqlState(asApp(acme.tenant.id, acme.owner.id, (tx) => tx`update tenancy.tenants set name = 'x'`)),
     ).toBe('42501');
-    const none = await asApp(null, null, (tx) => tx`select id from tenancy.tenants`);
+    const none = await asApp(null, null, (tx) => tx<{ id: string }[]>`select id from tenancy.tenants`);
     expect(none.length).toBe(0);
   });
 
@@ -113,12 +117,16 @@ describe('the foundation under row level security', () => {
     const acmeUsers = await asApp(
       acme.tenant.id,
       acme.owner.id,
-      (tx) => tx`select email from tenancy.users order by email`,
+      (tx) => tx<{ email: string }[]>`select email from tenancy.users order by email`,
     );
     expect(acmeUsers.map((r) => r.email)).toEqual(['ada@acme.test', 'adam@acme.test', 'vera@acme.test']);
-    const globexUsers = await asApp(globex.tenant.id, null, (tx) => tx`select email from tenancy.users`);
+    const globexUsers = await asApp(
+      globex.tenant.id,
+      null,
+      (tx) => tx<{ email: string }[]>`select email from tenancy.users`,
+    );
     expect(globexUsers.map((r) => r.email)).toEqual(['hank@globex.test']);
-    expect((await asApp(null, null, (tx) => tx`select email from tenancy.users`)).length).toBe(0);
+    expect((await asApp(null, null, (tx) => tx<{ email: string }[]>`select email from tenancy.users`)).length).toBe(0);
   });
 
   it('closes the platform audit log to the app role', async () => {
@@ -196,9 +204,9 @@ describe('the foundation under row level security', () => {
   it('refuses a workspace cycle, non-object settings and a malformed slug', async () => {
     const cycle = await sqlState(
       asPlatform(async (tx) => {
-        const [child] = await tx`insert into tenancy.workspaces (tenant_id, slug, name, parent_id)
+        const [child] = await tx<{ id: string }[]>`insert into tenancy.workspaces (tenant_id, slug, name, parent_id)
           values (${acme.tenant.id}, 'child', 'Child', ${acme.workspace.id}) returning id`;
-        await tx`update tenancy.workspaces set parent_id = ${child?.id} where tenant_id = ${acme.tenant.id} and id = ${acme.workspace.id}`;
+        await tx`update tenancy.workspaces set parent_id = ${child?.id ?? null} where tenant_id = ${acme.tenant.id} and id = ${acme.workspace.id}`;
       }),
     );
     expect(cycle).toBe('23514');

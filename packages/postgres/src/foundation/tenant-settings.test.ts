@@ -8,7 +8,7 @@ describe('tenantBrandingSchema', () => {
     expect(tenantBrandingSchema.parse({})).toEqual({});
   });
 
-  it.each([
+  it.each<[Record<string, string>, string]>([
     [{ logoUrl: 'http://cdn.acme.test/logo.svg' }, 'plain http'],
     [{ logoUrl: 'javascript:alert(1)' }, 'a script URL'],
     [{ faviconUrl: 'https://10.0.0.1/favicon.ico' }, 'an IP host'],
