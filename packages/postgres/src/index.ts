@@ -30,7 +30,31 @@ export {
   resolveConfig,
   tenancyConfigSchema,
 } from './config/index.js';
-
+// Drizzle: pgPolicy emission, tables from a Drizzle schema module
+export type { GenerateDrizzleModuleOptions, TenantPoliciesOptions } from './drizzle/index.js';
+export { generateDrizzleModule, tablesFromDrizzleSchema, tenantPolicies } from './drizzle/index.js';
+// Foundation schema (tenants, memberships, roles, ...): DDL, classification, platform path
+export type {
+  FoundationConfig,
+  FoundationPolicyConfig,
+  FoundationSchema,
+  FoundationTableName,
+  PlatformConfig,
+  PlatformTransactionOptions,
+  TenantBranding,
+  TenantSettings,
+} from './foundation/index.js';
+export {
+  AUDIT_MAINTENANCE_SETTING,
+  createFoundationSchema,
+  foundationLintAllow,
+  foundationPolicies,
+  foundationSql,
+  foundationTables,
+  tenantBrandingSchema,
+  tenantSettingsSchema,
+  withPlatformTransaction,
+} from './foundation/index.js';
 // SQL generator
 export type {
   ContextStatement,
@@ -46,3 +70,25 @@ export {
   planPolicies,
   postgresDialect,
 } from './generate/index.js';
+// Linter (`tenancy check`, `tenancy diff`)
+export type {
+  DiffChange,
+  DiffDatabaseOptions,
+  DiffReport,
+  Finding,
+  LintDatabaseOptions,
+  LintReport,
+  RuleMeta,
+  Severity,
+  StateKind,
+  SuppressedFinding,
+} from './lint/index.js';
+export {
+  DIFF_JSON_VERSION,
+  diffDatabase,
+  formatDiff,
+  formatLintReport,
+  LINT_REPORT_JSON_VERSION,
+  lintDatabase,
+  ruleCatalog,
+} from './lint/index.js';
