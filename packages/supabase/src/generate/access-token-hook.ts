@@ -99,6 +99,7 @@ export function switchTenantStatement(config: ResolvedTenancyConfig, options: Re
   const name = qualify(options.rpcSchema, SWITCH_TENANT_FUNCTION);
   const fn = `${name}(uuid)`;
   const active = qualify(options.privateSchema, ACTIVE_TENANTS_TABLE);
+  const denied = [SUPABASE_ROLES.anon, SUPABASE_ROLES.authenticated, SUPABASE_ROLES.serviceRole].map(ident).join(', ');
   return [
     `create or replace function ${name}(target_tenant_id uuid) returns uuid`,
     "  language plpgsql volatile security definer set search_path = ''",
@@ -120,7 +121,8 @@ export function switchTenantStatement(config: ResolvedTenancyConfig, options: Re
     'end',
     '$$;',
     `comment on function ${fn} is 'Makes a tenant the signed-in user is a member of their active tenant; refresh the session afterwards to get a token for it.';`,
-    `revoke all on function ${fn} from public, ${ident(SUPABASE_ROLES.anon)};`,
+    // Supabase's default privileges grant EXECUTE on new functions in public to every API role: take all back first.
+    `revoke all on function ${fn} from public, ${denied};`,
     `grant execute on function ${fn} to ${ident(SUPABASE_ROLES.authenticated)};`,
   ].join('\n');
 }
