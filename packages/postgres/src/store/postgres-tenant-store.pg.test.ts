@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createCachedTenantStore } from '@tenancy/core';
+import { createCachedTenantStore, createTenantResolver, fromCustomDomain, fromSubdomain } from '@tenancy/core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FoundationTestDatabase } from '../foundation/test-foundation.js';
 import { createFoundationTestDatabase } from '../foundation/test-foundation.js';
+import { createTenantLifecycle } from '../lifecycle/create-tenant-lifecycle.js';
 import { listenForTenantInvalidations, notifyTenantChanged } from './listen-for-invalidations.js';
 import { createPostgresTenantStore } from './postgres-tenant-store.js';
 import { createUncachedPostgresTenantStore } from './uncached-postgres-tenant-store.js';
@@ -148,29 +149,45 @@ async function expectNotificationsDelivered(cache: ReturnType<typeof createCache
 
 describe('createPostgresTenantStore', () => {
   it('refuses a tenant suspended in another process within a second (two clients, two caches)', async () => {
-    const one = createPostgresTenantStore({ sql: loginClient(), config: db.config, cache: { ttlMs: 600_000 } });
-    const two = createPostgresTenantStore({ sql: loginClient(), config: db.config, cache: { ttlMs: 600_000 } });
+    // Process one: its own client, store and lifecycle. Process two: its own client, store and core resolver.
+    const clientOne = loginClient();
+    const clientTwo = loginClient();
+    const one = createPostgresTenantStore({ sql: clientOne, config: db.config, cache: { ttlMs: 600_000 } });
+    const two = createPostgresTenantStore({ sql: clientTwo, config: db.config, cache: { ttlMs: 600_000 } });
     await Promise.all([one.ready, two.ready]);
+    const lifecycle = createTenantLifecycle({ sql: clientOne, config: db.config });
+    const resolve = createTenantResolver({
+      store: two,
+      strategies: [fromSubdomain({ baseDomain: 'example.com' }), fromCustomDomain()],
+    });
+    const request = (url: string) => new Request(url);
     try {
-      expect((await one.findBySlug('acme'))?.status).toBe('active');
-      expect((await two.findBySlug('acme'))?.status).toBe('active');
-      expect((await two.findByDomain('acme.test'))?.status).toBe('active');
-      const loadsBefore = two.stats().loads;
-      expect((await two.findBySlug('acme'))?.status).toBe('active');
-      expect(two.stats().loads).toBe(loadsBefore); // served from the cache
+      expect((await resolve(request('https://acme.example.com/'))).tenant?.id).toBe(ACME);
+      expect((await resolve(request('https://acme.test/'))).tenant?.id).toBe(ACME);
+      expect((await one.findById(ACME))?.status).toBe('active');
+      const loads = two.stats().loads;
+      expect((await resolve(request('https://acme.example.com/'))).tenant?.id).toBe(ACME);
+      expect(two.stats().loads).toBe(loads); // served from the cache: only a notification can change the answer
 
-      // Process one suspends (platform path: change + notify in one transaction).
-      const writer = loginClient(1);
-      await writer.begin(async (tx) => {
-        await tx`select set_config('role', ${db.config.roles.platform}, true)`;
-        await tx`update tenancy.tenants set status = 'suspended', suspended_at = now() where id = ${ACME}`;
-        await notifyTenantChanged(tx, ACME);
-      });
+      expect(await lifecycle.suspendTenant({ tenantId: ACME, reason: 'test' })).toBe(true);
 
-      const elapsed = await until(async () => (await two.findBySlug('acme'))?.status === 'suspended', 1000);
+      const refused = async () =>
+        (await resolve(request('https://acme.example.com/')).catch((error: { code?: string }) => error.code)) ===
+        'TENANT_SUSPENDED';
+      const elapsed = await until(refused, 1000);
       expect(elapsed).toBeLessThan(1000);
-      expect((await two.findByDomain('acme.test'))?.status).toBe('suspended');
+      await expect(resolve(request('https://acme.test/'))).rejects.toMatchObject({ code: 'TENANT_SUSPENDED' });
       await until(async () => (await one.findById(ACME))?.status === 'suspended', 1000);
+
+      await lifecycle.reactivateTenant({ tenantId: ACME });
+      await until(
+        async () =>
+          (await resolve(request('https://acme.example.com/')).then(
+            (r) => r.tenant?.id,
+            () => undefined,
+          )) === ACME,
+        1000,
+      );
     } finally {
       await db.sql`update tenancy.tenants set status = 'active', suspended_at = null where id = ${ACME}`;
       await Promise.all([one.close(), two.close()]);
