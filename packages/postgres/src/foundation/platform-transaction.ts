@@ -44,6 +44,7 @@ export function enterPlatform(
  * a tenant is known. Never the login role (RLS is forced, it sees nothing) and never the app role without a tenant.
  * @example
  * const count = await withPlatformTransaction(sql, config, { readOnly: true }, (tx) => tx`select count(*) from tenancy.tenants`);
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/foundation.md#roles-the-runtime-needs
  */
 export async function withPlatformTransaction<T>(
   sql: postgres.Sql,
