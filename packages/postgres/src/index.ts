@@ -30,6 +30,17 @@ export {
   resolveConfig,
   tenancyConfigSchema,
 } from './config/index.js';
+// Tenant-scoped database (one transaction per unit of work, tenant and role set in one statement)
+export type { CreateTenantDbOptions, PlatformOptions, TenantDb } from './db/create-tenant-db.js';
+export { createTenantDb } from './db/create-tenant-db.js';
+export type { TenantDatabase } from './db/drizzle-handles.js';
+export type { PlatformAccessEvent, PlatformAuditSink } from './db/platform-audit.js';
+export type { TenantDbConfig } from './db/runtime-config.js';
+export type { TenantIdentity } from './db/tenant-identity.js';
+export type { TenantSql } from './db/tenant-sql.js';
+export type { UnitOfWorkOptions, UnitResult } from './db/unit-options.js';
+export type { WithTenantSqlOptions } from './db/with-tenant-sql.js';
+export { withTenantSql } from './db/with-tenant-sql.js';
 // Drizzle: pgPolicy emission, tables from a Drizzle schema module
 export type { GenerateDrizzleModuleOptions, TenantPoliciesOptions } from './drizzle/index.js';
 export { generateDrizzleModule, tablesFromDrizzleSchema, tenantPolicies } from './drizzle/index.js';
@@ -55,6 +66,19 @@ export {
   tenantSettingsSchema,
   withPlatformTransaction,
 } from './foundation/index.js';
+// GDPR (export, erasure)
+export type {
+  EraseTenantOptions,
+  EraseUserDataOptions,
+  ErasureCounts,
+  ExportManifest,
+  ExportProgress,
+  ExportTenantOptions,
+  ExportTrailer,
+  PersonalDataColumn,
+  UserErasureCounts,
+} from './gdpr/index.js';
+export { eraseTenant, eraseUserData, exportTenant } from './gdpr/index.js';
 // SQL generator
 export type {
   ContextStatement,
@@ -70,6 +94,30 @@ export {
   planPolicies,
   postgresDialect,
 } from './generate/index.js';
+// Tenant lifecycle (onboarding, invitations, roles, suspend, delete, purge)
+export type {
+  AcceptedInvitation,
+  AcceptInvitationInput,
+  ChangeRolesInput,
+  CreateTenantInput,
+  CreateTenantResult,
+  Invitation,
+  InviteMemberInput,
+  LifecycleOptions,
+  PurgeTenantInput,
+  ReactivateTenantInput,
+  RemoveMemberInput,
+  RevokeInvitationInput,
+  RoleChange,
+  SoftDeleteTenantInput,
+  SuspendTenantInput,
+  TenantDomainInput,
+  TenantLifecycle,
+  TenantOwnerInput,
+  TenantRoleSeed,
+  UpdateTenantInput,
+} from './lifecycle/index.js';
+export { createTenantLifecycle, DEFAULT_TENANT_ROLES, OWNER_ROLE } from './lifecycle/index.js';
 // Linter (`tenancy check`, `tenancy diff`)
 export type {
   DiffChange,
@@ -92,3 +140,20 @@ export {
   lintDatabase,
   ruleCatalog,
 } from './lint/index.js';
+// Postgres tenant store (LISTEN/NOTIFY invalidation)
+export type {
+  InvalidationTarget,
+  ListenForTenantInvalidationsOptions,
+  PostgresTenantRecord,
+  PostgresTenantStore,
+  PostgresTenantStoreOptions,
+  TenantInvalidationListener,
+  UncachedPostgresTenantStoreOptions,
+} from './store/index.js';
+export {
+  createPostgresTenantStore,
+  createUncachedPostgresTenantStore,
+  listenForTenantInvalidations,
+  notifyTenantChanged,
+  TENANT_INVALIDATION_CHANNEL,
+} from './store/index.js';
