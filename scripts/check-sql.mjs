@@ -26,7 +26,9 @@ for (const [out, extra] of outputs) {
     ...extra,
     ...(write ? [] : ['--check']),
   ];
-  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  // tsx resolves @tenancy/core through the package's tsconfig paths (to its sources), so no build is needed.
+  const env = { ...process.env, TSX_TSCONFIG_PATH: 'packages/postgres/tsconfig.json' };
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) failed = true;
 }
 if (failed && !write) {

@@ -13,6 +13,7 @@ import { runCli } from './run-cli.js';
 
 const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../../../node_modules/tsx/dist/esm/index.mjs', import.meta.url));
+const TSCONFIG = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
 
 interface Run {
   code: number | null;
@@ -26,7 +27,8 @@ function spawnCli(args: string[], cwd: string, env: Record<string, string> = {})
     execFile(
       process.execPath,
       ['--import', TSX, CLI, ...args],
-      { cwd, env: { PATH: process.env['PATH'] ?? '', ...env } },
+      // The package tsconfig maps @tenancy/core to its sources, so the bin runs without a build.
+      { cwd, env: { PATH: process.env['PATH'] ?? '', TSX_TSCONFIG_PATH: TSCONFIG, ...env } },
       (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
     );
   });
