@@ -17,6 +17,7 @@ import {
   TENANT_B,
 } from '../testing/supabase-fixture.js';
 import { baseClaims, signToken, tamper } from '../testing/supabase-tokens.js';
+import { createSupabaseDialect } from './supabase-dialect.js';
 
 let db: TestDatabase;
 let config: ResolvedTenancyConfig;
@@ -189,6 +190,18 @@ describe('supabase dialect, through PostgREST with real signed tokens', () => {
     expect(plan).toMatch(/InitPlan 1[^\n]*\n\s*->\s+Result \(actual rows=1 loops=1\)/);
     expect(plan).toMatch(/\(tenant_id = (\$0|\(InitPlan 1\)\.col1)\)/);
     expect(plan).not.toMatch(/tenant_id\(\)/);
+  });
+
+  it('scopes a direct connection with the dialect context statement, membership still checked live', async () => {
+    const dialect = createSupabaseDialect(config);
+    const asUser = (userId: string, tenantId: string) =>
+      db.sql.begin(async (tx) => {
+        const statement = dialect.contextStatement(config, { tenantId, userId, role: 'app' });
+        await tx.unsafe(statement.text, statement.params);
+        return plain(await tx`select name from projects order by name`);
+      });
+    expect(await asUser(ALICE, TENANT_A)).toEqual([{ name: 'a-project' }]);
+    expect(await asUser(ALICE, TENANT_B)).toEqual([]);
   });
 
   it('lets service_role (the platform path) see every tenant', async () => {
