@@ -168,6 +168,8 @@ const [{ version }] = await sql`select version()`;
 await sql.end();
 const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
 await admin.unsafe(`drop database if exists ${DB} with (force)`);
+// Roles outlive the database; with it gone they hold nothing and can go too.
+for (const role of [APP, PLATFORM, BYPASS, NAIVE]) await admin.unsafe(`drop role if exists ${role}`);
 await admin.end();
 
 // Median of the rounds, which run interleaved: on a shared machine one slow round measures the neighbours.
