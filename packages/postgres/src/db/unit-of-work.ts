@@ -44,6 +44,7 @@ const TRANSACTION_CONTROL =
 const TRANSACTION_TAGS = new Set(['BEGIN', 'START TRANSACTION', 'COMMIT', 'PREPARE TRANSACTION', 'DISCARD ALL']);
 
 const CANCEL_WAIT_MS = 2_000;
+const CLEANUP_WAIT_MS = 10_000;
 
 /**
  * One unit of work on one connection: `begin`, the context statement (tenant, user, workspace, role), the
@@ -440,12 +441,22 @@ export class UnitOfWork {
   }
 
   // A late cancel can hit one ROLLBACK, not two: retry once, then give the connection up rather than pool it.
+  // Each attempt is bounded: cleanup must never hang a request, whatever the connection is doing.
   private async forceRollback(): Promise<void> {
     for (let attempt = 0; attempt < 2 && this.holdsConnection() && !this.dead; attempt++) {
+      const rollback = this.statement('rollback', [], 'internal');
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await this.statement('rollback', [], 'internal');
+        await Promise.race([
+          rollback,
+          new Promise((_, reject) => {
+            timer = setTimeout(reject, CLEANUP_WAIT_MS);
+          }),
+        ]);
       } catch {
         // Checked by the loop condition.
+      } finally {
+        clearTimeout(timer);
       }
     }
     if (this.holdsConnection()) this.discard();
@@ -536,11 +547,14 @@ export class UnitOfWork {
   }
 }
 
-// postgres.js's own connection errors, and the server's FATAL ones (terminated backend, shutdown, lost link).
+// postgres.js's own connection errors, socket errors (ECONNRESET, EPIPE, ...), and the server's FATAL ones
+// (terminated backend, shutdown, lost link). After any of these nothing more may be sent on the connection: between
+// a socket error and its close event postgres.js would still write, and never settle what it wrote.
 function isConnectionError(error: unknown): boolean {
-  const e = error as { code?: unknown; severity?: unknown } | null;
+  const e = error as { code?: unknown; severity?: unknown; syscall?: unknown } | null;
   if (typeof e !== 'object' || e === null) return false;
   if (e.severity === 'FATAL' || e.severity === 'PANIC') return true;
+  if (typeof e.syscall === 'string') return true;
   const code = typeof e.code === 'string' ? e.code : '';
   return (
     code.startsWith('CONNECTION_') || code === 'CONNECT_TIMEOUT' || code.startsWith('08') || code.startsWith('57P')

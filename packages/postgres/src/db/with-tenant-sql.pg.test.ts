@@ -95,7 +95,11 @@ describe('withTenantSql', () => {
 
   it('streams with forEach and refuses async-iterator cursors', async () => {
     const seen: string[] = [];
-    await inTenant(A, (sql) => sql`select name from projects`.forEach((row) => seen.push(row['name'] as string)));
+    await inTenant(A, (sql) =>
+      sql`select name from projects`.forEach((row) => {
+        seen.push(row['name'] as string);
+      }),
+    );
     expect(seen).toEqual(['a-project']);
     expect(
       await codeOf(
