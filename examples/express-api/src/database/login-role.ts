@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import type { ResolvedTenancyConfig } from '@tenancy/postgres';
+import type postgres from 'postgres';
+
+const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const literal = (value: string): string => `'${value.replaceAll("'", "''")}'`;
+
+/** A login role for the app and the connection string that logs in with it. */
+export interface LoginRole {
+  readonly name: string;
+  readonly url: string;
+}
+
+/**
+ * Creates (or updates) the role the app logs in with: LOGIN, not a superuser, no BYPASSRLS, owning nothing, granted
+ * the app and platform roles. Connecting as it means a query that bypasses the tenant-scoped wrapper sees nothing
+ * (RLS is forced on every tenant table) instead of every tenant. A new random password on every call: the role exists
+ * for this process, and no password is kept anywhere. `adminSql` needs CREATEROLE (or superuser).
+ */
+export async function ensureLoginRole(
+  adminSql: postgres.Sql,
+  adminUrl: string,
+  config: Pick<ResolvedTenancyConfig, 'roles'>,
+  name = `${config.roles.app}_login`,
+): Promise<LoginRole> {
+  const password = randomBytes(18).toString('base64url');
+  const role = ident(name);
+  await adminSql.begin(async (tx) => {
+    // Serialized like `tenancy apply`: roles are cluster-wide, and two starts at once would race on creating one.
+    await tx.unsafe(
+      "select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenancy example login role', 0))",
+    );
+    const [exists] = await tx`select 1 from pg_catalog.pg_roles where rolname = ${name}`;
+    if (exists === undefined) await tx.unsafe(`create role ${role} login`);
+    await tx.unsafe(
+      `alter role ${role} login nosuperuser nobypassrls nocreatedb nocreaterole password ${literal(password)}`,
+    );
+    await tx.unsafe(`grant ${ident(config.roles.app)}, ${ident(config.roles.platform)} to ${role}`);
+  });
+  const url = new URL(adminUrl);
+  url.username = encodeURIComponent(name);
+  url.password = encodeURIComponent(password);
+  return { name, url: url.toString() };
+}

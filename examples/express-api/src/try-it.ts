@@ -1,0 +1,115 @@
+import type { DemoData } from './seed.js';
+
+/** One command to try, with the status it answers with on a freshly seeded demo. */
+export interface TryItCommand {
+  readonly title: string;
+  readonly expectStatus: number;
+  readonly command: string;
+}
+
+/** The demo tokens the commands use, as shell variables. */
+export interface DemoTokens {
+  readonly ADA: string;
+  readonly VIC: string;
+  readonly GRACE: string;
+  readonly OPS: string;
+}
+
+const json = (value: unknown): string => `-H 'content-type: application/json' -d '${JSON.stringify(value)}'`;
+const bearer = (name: keyof DemoTokens): string => `-H "authorization: Bearer $${name}"`;
+
+/**
+ * The commands the server prints and the README lists. A test starts the real server, reads them from its output and
+ * runs each with curl, so the documentation cannot drift from what the API does.
+ */
+export function tryItCommands(demo: DemoData, baseDomain: string, port: number): TryItCommand[] {
+  const at = (slug?: string) => `http://${slug === undefined ? '' : `${slug}.`}${baseDomain}:${port}`;
+  const acme = at('acme');
+  const { tenants } = demo;
+  const acmeProject = tenants.acme.projectIds[0] ?? '';
+  const globexProject = tenants.globex.projectIds[0] ?? '';
+  return [
+    {
+      title: "Sign in as Ada on acme's host: a token for acme",
+      expectStatus: 200,
+      command: `curl -s -X POST ${acme}/auth/sign-in ${json({ email: demo.users.ada.email, password: demo.password })}`,
+    },
+    { title: "Ada lists acme's projects", expectStatus: 200, command: `curl -s ${acme}/projects ${bearer('ADA')}` },
+    {
+      title: 'Ada creates a project',
+      expectStatus: 201,
+      command: `curl -s -X POST ${acme}/projects ${bearer('ADA')} ${json({ name: 'Launch party' })}`,
+    },
+    {
+      title: 'Page through projects (limit 1..100)',
+      expectStatus: 200,
+      command: `curl -s '${acme}/projects?limit=1&offset=1' ${bearer('ADA')}`,
+    },
+    {
+      title: "Tasks of acme's default workspace (workspace-scoped)",
+      expectStatus: 200,
+      command: `curl -s ${acme}/workspaces/${tenants.acme.defaultWorkspaceId}/tasks ${bearer('ADA')}`,
+    },
+    {
+      title: 'Vic is a viewer: he may read...',
+      expectStatus: 200,
+      command: `curl -s ${acme}/projects/${acmeProject} ${bearer('VIC')}`,
+    },
+    {
+      title: '...but not delete: 403 PERMISSION_DENIED',
+      expectStatus: 403,
+      command: `curl -s -X DELETE ${acme}/projects/${acmeProject} ${bearer('VIC')}`,
+    },
+    {
+      title: "A globex project id on acme's host: 404, as if it did not exist",
+      expectStatus: 404,
+      command: `curl -s ${acme}/projects/${globexProject} ${bearer('ADA')}`,
+    },
+    {
+      title: "Grace's globex token on acme's host: 400 TENANT_AMBIGUOUS, never acme's data",
+      expectStatus: 400,
+      command: `curl -s ${acme}/projects ${bearer('GRACE')}`,
+    },
+    {
+      title: 'No token: 401 UNAUTHENTICATED',
+      expectStatus: 401,
+      command: `curl -s ${acme}/projects`,
+    },
+    {
+      title: "A spoofed X-Forwarded-Host changes nothing: still acme's projects",
+      expectStatus: 200,
+      command: `curl -s ${acme}/projects -H 'x-forwarded-host: globex.${baseDomain}' ${bearer('ADA')}`,
+    },
+    {
+      title: 'The tenant from a header instead of the subdomain',
+      expectStatus: 200,
+      command: `curl -s ${at()}/projects -H 'x-tenant: acme' ${bearer('ADA')}`,
+    },
+    {
+      title: "Acme's audit trail (owners and admins)",
+      expectStatus: 200,
+      command: `curl -s ${acme}/audit ${bearer('ADA')}`,
+    },
+    {
+      title: 'The platform console lists every tenant (platform admins only, on the bare domain)',
+      expectStatus: 200,
+      command: `curl -s ${at()}/platform/tenants ${bearer('OPS')}`,
+    },
+  ];
+}
+
+/** The block the server prints: the demo users, their tokens as shell variables, and the commands. */
+export function formatTryIt(demo: DemoData, tokens: DemoTokens, baseDomain: string, port: number): string {
+  const lines = [
+    `Demo users (password "${demo.password}"): ${demo.users.ada.email} (owner of acme), ${demo.users.vic.email} (viewer in acme),`,
+    `${demo.users.grace.email} (owner of globex), ${demo.users.ops.email} (platform admin).`,
+    '',
+    '# Tokens for them, as sign-in returns them (paste into your shell):',
+    ...Object.entries(tokens).map(([name, token]) => `export ${name}='${token}'`),
+    '',
+  ];
+  for (const { title, expectStatus, command } of tryItCommands(demo, baseDomain, port)) {
+    lines.push(`# ${title} -> ${expectStatus}`, command, '');
+  }
+  return lines.join('\n');
+}
