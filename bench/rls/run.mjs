@@ -209,8 +209,13 @@ const report = {
   },
   results: summary,
   indexCondition: {
-    generatedPoint: explain['generated.point'].some((l) => /Index Cond: \(\(tenant_id = \$0\)/.test(l)),
-    generatedList: explain['generated.list'].some((l) => /Index Cond: \(tenant_id = \$0\)/.test(l)),
+    // `$0` up to PostgreSQL 15, `(InitPlan 1).col1` from 16 on.
+    generatedPoint: explain['generated.point'].some((l) =>
+      /Index Cond: \(\(tenant_id = (\$0|\(InitPlan 1\)\.col1)\)/.test(l),
+    ),
+    generatedList: explain['generated.list'].some((l) =>
+      /Index Cond: \(tenant_id = (\$0|\(InitPlan 1\)\.col1)\)/.test(l),
+    ),
   },
   plans: explain,
 };

@@ -124,14 +124,16 @@ describe('tenancy generate', () => {
 
 describe('tenancy apply', () => {
   it('applies twice with exit 0 and never prints the password (spawned bin)', async () => {
-    const url = db.url.replace('postgres@', 'postgres:s3cret@');
+    // The harness URL carries a password when the server wants one; under trust auth give it one to hide anyway.
+    const url = new URL(db.url);
+    if (url.password === '') url.password = 's3cret';
     for (let i = 0; i < 2; i++) {
-      const result = await spawnCli(['apply', '--database-url', url], dir);
+      const result = await spawnCli(['apply', '--database-url', url.toString()], dir);
       expect(result.stderr).toMatch(
         /^tenancy apply: applied tenancy\.config\.json \(3 tables, dialect postgres\) to postgres:\/\/postgres@/,
       );
       expect(result.code).toBe(0);
-      expect(result.stderr).not.toContain('s3cret');
+      expect(result.stderr).not.toContain(`:${url.password}@`);
     }
     const [row] = await db.sql`select relforcerowsecurity from pg_class where relname = 'projects'`;
     expect(row?.['relforcerowsecurity']).toBe(true);

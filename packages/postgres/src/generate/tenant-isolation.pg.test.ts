@@ -14,6 +14,8 @@ const WA2 = '00000000-0000-4000-8000-0000000000a2';
 const WB1 = '00000000-0000-4000-8000-0000000000b1';
 const PA = '10000000-0000-4000-8000-00000000000a';
 const PB = '10000000-0000-4000-8000-00000000000b';
+// The harness server may use trust or password authentication; a password works with both.
+const LOGIN_PASSWORD = 'login-secret';
 
 let db: TestDatabase;
 let config: ResolvedTenancyConfig;
@@ -40,7 +42,7 @@ beforeAll(async () => {
       ('${A}', '${WA1}', '${PA}', 'a-ws1-task'), ('${A}', '${WA2}', '${PA}', 'a-ws2-task'),
       ('${B}', '${WB1}', '${PB}', 'b-ws1-task');
     -- An unprivileged login role, granted the runtime roles the way the docs tell users to grant their app's role.
-    create role "${login}" login;
+    create role "${login}" login password '${LOGIN_PASSWORD}';
     grant "${config.roles.app}", "${config.roles.platform}" to "${login}";
   `);
 });
@@ -276,10 +278,10 @@ describe('the platform role', () => {
 
 describe('RESET ROLE inside a unit of work', () => {
   it('cannot escalate when the login role is unprivileged', async () => {
-    const client = postgres(db.url.replace('postgres@', `${login}@`).replace(/\/\/[^@/]*@/, `//${login}@`), {
-      max: 1,
-      onnotice: () => {},
-    });
+    const url = new URL(db.url);
+    url.username = login;
+    url.password = LOGIN_PASSWORD;
+    const client = postgres(url.toString(), { max: 1, onnotice: () => {} });
     try {
       const [who] = await client`select current_user as name`;
       expect(who?.['name']).toBe(login);
