@@ -4,6 +4,15 @@ import { NotFoundError } from './not-found.js';
 interface PgErrorLike {
   readonly code?: unknown;
   readonly constraint_name?: unknown;
+  readonly cause?: unknown;
+}
+
+// Drizzle wraps the driver's error (DrizzleQueryError, with the PostgresError as `cause`).
+function postgresErrorOf(error: unknown): PgErrorLike {
+  const outer = (typeof error === 'object' && error !== null ? error : {}) as PgErrorLike;
+  if (typeof outer.code === 'string') return outer;
+  const inner = outer.cause;
+  return (typeof inner === 'object' && inner !== null ? inner : {}) as PgErrorLike;
 }
 
 /**
@@ -13,7 +22,7 @@ interface PgErrorLike {
  * permission check said no. Anything else goes on as it is (a 500 with a generic body).
  */
 export function rethrowDatabaseError(error: unknown, foreignKeys: Readonly<Record<string, string>> = {}): never {
-  const pg = (typeof error === 'object' && error !== null ? error : {}) as PgErrorLike;
+  const pg = postgresErrorOf(error);
   const constraint = typeof pg.constraint_name === 'string' ? pg.constraint_name : '';
   if (pg.code === '23503' && Object.hasOwn(foreignKeys, constraint)) {
     throw new NotFoundError(foreignKeys[constraint] ?? 'row');
