@@ -11,7 +11,7 @@ export type {
   TenantSupabaseClientOptions,
 } from './client/create-tenant-supabase-client.js';
 export { createTenantSupabaseClient } from './client/create-tenant-supabase-client.js';
-export type { SwitchActiveTenantOptions } from './client/switch-active-tenant.js';
+export type { SwitchActiveTenantOptions, SwitchTenantClient } from './client/switch-active-tenant.js';
 export { switchActiveTenant } from './client/switch-active-tenant.js';
 export type { TenantClientScope, TenantScopeOptions } from './client/tenant-scope.js';
 // Names fixed by Supabase and by the generated SQL
@@ -25,6 +25,7 @@ export {
 export type {
   SupabaseCookie,
   SupabaseCookieMethods,
+  SupabaseCookieOptions,
   TenantSupabaseServer,
   TenantSupabaseServerClientOptions,
 } from './next/create-tenant-supabase-server-client.js';

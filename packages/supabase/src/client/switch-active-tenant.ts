@@ -1,9 +1,29 @@
-import type { Session, SupabaseClient } from '@supabase/supabase-js';
+import type { Session } from '@supabase/supabase-js';
 import { TenancyError } from '@tenancy/core';
 import { SWITCH_TENANT_FUNCTION } from '../config/supabase-names.js';
 import { activeTenantOf, decodeTokenClaims } from './token-claims.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The parts of a supabase-js client {@link switchActiveTenant} uses. Any client fits: `createClient`'s,
+ * `createBrowserClient`'s and `createServerClient`'s (declared structurally, because `@supabase/ssr` may see its own
+ * copy of supabase-js's class declarations, which TypeScript would not accept as the same class).
+ */
+export interface SwitchTenantClient {
+  readonly auth: { refreshSession(): PromiseLike<{ data: { session: Session | null }; error: unknown }> };
+  // `never` parameters: a client typed with a generated Database declares only its own functions, which do not
+  // include tenancy's RPC; any `rpc` signature is accepted here and called with tenancy's own arguments below.
+  rpc(fn: never, args: never): PromiseLike<RpcResult>;
+  schema(name: string): { rpc(fn: never, args: never): PromiseLike<RpcResult> };
+}
+
+/** What an RPC call resolves to, as far as the switch reads it. */
+interface RpcResult {
+  error: { code: string; message: string } | null;
+}
+
+type RpcCall = { rpc(fn: string, args: Record<string, unknown>): PromiseLike<RpcResult> };
 
 /** Options for {@link switchActiveTenant}. */
 export interface SwitchActiveTenantOptions {
@@ -23,14 +43,14 @@ export interface SwitchActiveTenantOptions {
  * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#a-tenant-switcher
  */
 export async function switchActiveTenant(
-  supabase: SupabaseClient,
+  supabase: SwitchTenantClient,
   tenantId: string,
   options: SwitchActiveTenantOptions = {},
 ): Promise<Session> {
   if (typeof tenantId !== 'string' || !UUID.test(tenantId)) {
     throw new TenancyError('INVALID_INPUT', 'A tenant id is a uuid.', { details: { field: 'tenantId' } });
   }
-  const rpc = options.rpcSchema === undefined ? supabase : supabase.schema(options.rpcSchema);
+  const rpc = (options.rpcSchema === undefined ? supabase : supabase.schema(options.rpcSchema)) as unknown as RpcCall;
   const { error } = await rpc.rpc(SWITCH_TENANT_FUNCTION, { target_tenant_id: tenantId });
   if (error !== null) {
     if (error.code === '42501') {

@@ -11,6 +11,19 @@ export interface SupabaseCookie {
   value: string;
 }
 
+/** The attributes `@supabase/ssr` sets on a cookie (the `cookie` package's serialize options). */
+export interface SupabaseCookieOptions {
+  domain?: string | undefined;
+  path?: string | undefined;
+  expires?: Date | undefined;
+  maxAge?: number | undefined;
+  httpOnly?: boolean | undefined;
+  secure?: boolean | undefined;
+  partitioned?: boolean | undefined;
+  priority?: 'low' | 'medium' | 'high' | undefined;
+  sameSite?: boolean | 'lax' | 'strict' | 'none' | undefined;
+}
+
 /**
  * The cookie methods `@supabase/ssr`'s `createServerClient` takes (`getAll`/`setAll`). In Next: `getAll` from
  * `cookies()`, `setAll` writing them back (it throws in server components, where Next cannot set cookies: catch it
@@ -19,7 +32,7 @@ export interface SupabaseCookie {
 export interface SupabaseCookieMethods {
   getAll(): Promise<SupabaseCookie[] | null> | SupabaseCookie[] | null;
   setAll?(
-    cookies: Array<SupabaseCookie & { options: Record<string, unknown> }>,
+    cookies: Array<SupabaseCookie & { options: SupabaseCookieOptions }>,
     headers: Record<string, string>,
   ): Promise<void> | void;
 }

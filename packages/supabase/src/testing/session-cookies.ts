@@ -55,7 +55,7 @@ export function cookieJar(initial: Array<{ name: string; value: string }>) {
     value: (name: string) => jar.get(name),
     methods: {
       getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-      setAll: (cookies: Array<{ name: string; value: string; options: Record<string, unknown> }>) => {
+      setAll: (cookies: Array<{ name: string; value: string; options: object }>) => {
         for (const c of cookies) {
           written.push({ name: c.name, value: c.value });
           if (c.value === '') jar.delete(c.name);
