@@ -186,10 +186,27 @@ describe('supabase dialect, through PostgREST with real signed tokens', () => {
         .join('\n'),
     );
     // One InitPlan computes tenant_id() (and with it is_member) once; the scan compares with its result
-    // ($0 up to PostgreSQL 16, (InitPlan 1).col1 from 17).
-    expect(plan).toMatch(/InitPlan 1[^\n]*\n\s*->\s+Result \(actual rows=1 loops=1\)/);
+    // ($0 up to PostgreSQL 16, (InitPlan 1).col1 from 17; row counts print as 1.00 from 18).
+    expect(plan).toMatch(/InitPlan 1[^\n]*\n\s*->\s+Result \(actual rows=1(\.00)? loops=1\)/);
     expect(plan).toMatch(/\(tenant_id = (\$0|\(InitPlan 1\)\.col1)\)/);
     expect(plan).not.toMatch(/tenant_id\(\)/);
+  });
+
+  it('checks permissions with the live roles of auth.uid() in the verified tenant (has_permission)', async () => {
+    await db.sql`insert into tenancy.roles (tenant_id, name) values (${TENANT_A}, 'admin'), (${TENANT_A}, 'member')
+                 on conflict do nothing`;
+    await db.sql`insert into tenancy.role_permissions (tenant_id, role, permission) values (${TENANT_A}, 'admin', 'member:*')
+                 on conflict do nothing`;
+    const addDave = (token: string) =>
+      asPostgrest(
+        db.sql,
+        token,
+        (tx) => tx`insert into tenancy.memberships (user_id, roles) values (${DAVE}, '{member}')`,
+      );
+    expect(await sqlState(addDave(await issueToken(db, CAROL)))).toBe('42501');
+    expect(await sqlState(addDave(await issueToken(db, ALICE)))).toBeUndefined();
+    const [row] = await db.sql`select tenant_id from tenancy.memberships where user_id = ${DAVE}`;
+    expect(row?.['tenant_id']).toBe(TENANT_A);
   });
 
   it('scopes a direct connection with the dialect context statement, membership still checked live', async () => {
