@@ -37,7 +37,7 @@ export interface PlatformSupabaseClientOptions extends TenantScopeOptions {
  *   reason: 'ticket 4411: restore deleted project', audit: (event) => auditLog.write(event),
  * });
  * await admin.from('projects').update({ deleted_at: null }).eq('id', projectId);
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#the-platform-path
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#10-the-platform-path
  */
 // biome-ignore lint/suspicious/noExplicitAny: supabase-js's own default; a generated Database type replaces it.
 export async function createPlatformSupabaseClient<TDatabase = any>(

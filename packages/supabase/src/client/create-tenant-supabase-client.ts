@@ -41,7 +41,7 @@ export interface TenantSupabaseClientOptions<TPermission extends string = string
  * const resolved = await tenancy.resolve(request);
  * const supabase = createTenantSupabaseClient({ supabaseUrl, supabaseKey, accessToken, resolved });
  * const { data } = await supabase.from('projects').select('id, name'); // ?tenant_id=eq.<tenant>
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#the-tenant-client
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#7-the-tenant-client
  */
 // biome-ignore lint/suspicious/noExplicitAny: supabase-js's own default; a generated Database type replaces it.
 export function createTenantSupabaseClient<TDatabase = any, TPermission extends string = string>(

@@ -40,7 +40,7 @@ export interface SwitchActiveTenantOptions {
  * @example
  * const session = await switchActiveTenant(supabase, tenantId);
  * router.refresh();
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#a-tenant-switcher
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#9-a-tenant-switcher
  */
 export async function switchActiveTenant(
   supabase: SwitchTenantClient,

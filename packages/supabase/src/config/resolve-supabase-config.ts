@@ -10,7 +10,7 @@ import { SUPABASE_ROLES } from './supabase-names.js';
  * @example
  * // tenancy.config.ts
  * export default defineSupabaseTenancyConfig({ tables: { projects: { scope: 'tenant' } } });
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#configuration
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#3-configuration
  */
 export function defineSupabaseTenancyConfig(input: TenancyConfigInput): TenancyConfigInput {
   return {
@@ -30,7 +30,7 @@ export function defineSupabaseTenancyConfig(input: TenancyConfigInput): TenancyC
  * @example
  * const config = resolveSupabaseConfig({ tables: { projects: { scope: 'tenant' } } });
  * config.roles; // { app: 'authenticated', platform: 'service_role' }
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#configuration
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#3-configuration
  */
 export function resolveSupabaseConfig(
   input: TenancyConfigInput,

@@ -1,7 +1,7 @@
 /**
  * The Postgres roles every Supabase project has. Their names are fixed by Supabase (PostgREST switches to them from
  * the JWT's `role` claim), so unlike the roles of the postgres dialect they are not configurable.
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#roles
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#what-the-script-creates
  */
 export const SUPABASE_ROLES = {
   /** Requests without a user token (the anon / publishable key). Sees no tenant rows. */
@@ -17,7 +17,7 @@ export const SUPABASE_ROLES = {
 /**
  * The `app_metadata` claims the access token hook writes and the policies read. `app_metadata` is writable only
  * by the server (the hook, the service role); `user_metadata` is writable by the user and is never read.
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#claims
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#5-the-access-token-hook
  */
 export const TENANT_CLAIMS = {
   /** `app_metadata.tenant_id`: the user's active tenant, as the hook last verified it. */

@@ -13,7 +13,7 @@ export interface GenerateSupabaseSqlOptions extends Omit<GenerateSqlOptions, 'di
  * import { writeFileSync } from 'node:fs';
  * const config = resolveSupabaseConfig({ tables: { projects: { scope: 'tenant' } } });
  * writeFileSync('supabase/migrations/20250101000000_tenancy.sql', generateSupabaseSql(config));
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#the-generated-sql
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#what-the-script-creates
  */
 export function generateSupabaseSql(config: ResolvedTenancyConfig, options: GenerateSupabaseSqlOptions = {}): string {
   const { privateSchema, rpcSchema, ...generate } = options;

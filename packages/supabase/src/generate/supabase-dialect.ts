@@ -29,7 +29,7 @@ import { supabasePreflightStatement } from './preflight.js';
  * @example
  * const config = resolveSupabaseConfig({ tables: { projects: { scope: 'tenant' } } });
  * const sql = generateSql(config, { dialect: createSupabaseDialect(config) });
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#the-generated-sql
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#what-the-script-creates
  */
 export function createSupabaseDialect(config: ResolvedTenancyConfig, options: SupabaseDialectOptions = {}): Dialect {
   assertSupabaseConfig(config);

@@ -38,7 +38,7 @@ function sortFindings<T extends Finding>(findings: readonly T[]): T[] {
  * The description of every Supabase rule, for tooling that lists rules next to `ruleCatalog` from @tenancy/postgres.
  * @example
  * for (const rule of supabaseRuleCatalog) console.log(`${rule.id}: ${rule.description}`);
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#tenancy-check-on-supabase
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#11-tenancy-check-on-supabase
  */
 export const supabaseRuleCatalog: readonly RuleMeta[] = supabaseRules.map(
   ({ id, severity, description, why, fix }) => ({
@@ -58,7 +58,7 @@ export const supabaseRuleCatalog: readonly RuleMeta[] = supabaseRules.map(
  * const report = await lintSupabaseDatabase({ sql, config: resolveSupabaseConfig(input) });
  * process.stdout.write(formatLintReport(report, 'text'));
  * process.exitCode = report.errorCount > 0 ? 1 : 0;
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#tenancy-check-on-supabase
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#11-tenancy-check-on-supabase
  */
 export async function lintSupabaseDatabase(options: LintSupabaseDatabaseOptions): Promise<LintReport> {
   const { config, privateSchema, rpcSchema, ...rest } = options;

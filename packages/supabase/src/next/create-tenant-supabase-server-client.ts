@@ -83,7 +83,7 @@ export interface TenantSupabaseServer<TDatabase = any, TPermission extends strin
  *   const { data } = await supabase.from('projects').select('id, name');
  *   return Response.json(data);
  * }
- * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#nextjs
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/supabase.md#8-nextjs
  */
 // biome-ignore lint/suspicious/noExplicitAny: supabase-js's own default; a generated Database type replaces it.
 export async function createTenantSupabaseServerClient<TDatabase = any, TPermission extends string = string>(
