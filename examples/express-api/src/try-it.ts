@@ -15,19 +15,30 @@ export interface DemoTokens {
   readonly OPS: string;
 }
 
+/** Everything the commands refer to as a shell variable: the tokens and the ids of the seeded rows. */
+export interface TryItVariables extends DemoTokens {
+  readonly ACME_WORKSPACE: string;
+  readonly ACME_PROJECT: string;
+  readonly GLOBEX_PROJECT: string;
+}
+
 const json = (value: unknown): string => `-H 'content-type: application/json' -d '${JSON.stringify(value)}'`;
 const bearer = (name: keyof DemoTokens): string => `-H "authorization: Bearer $${name}"`;
 
 /**
- * The commands the server prints and the README lists. A test starts the real server, reads them from its output and
- * runs each with curl, so the documentation cannot drift from what the API does.
+ * The commands the server prints and the README lists, word for word: ids and tokens are shell variables the server
+ * prints first. A test starts the real server, reads them from its output and runs each with curl, and another
+ * compares them with the README, so neither the docs nor the server can drift from what the API does.
  */
-export function tryItCommands(demo: DemoData, baseDomain: string, port: number): TryItCommand[] {
+export function tryItCommands(
+  demo: Pick<DemoData, 'password' | 'users'>,
+  baseDomain: string,
+  port: number,
+): TryItCommand[] {
   const at = (slug?: string) => `http://${slug === undefined ? '' : `${slug}.`}${baseDomain}:${port}`;
   const acme = at('acme');
-  const { tenants } = demo;
-  const acmeProject = tenants.acme.projectIds[0] ?? '';
-  const globexProject = tenants.globex.projectIds[0] ?? '';
+  const acmeProject = '$ACME_PROJECT';
+  const globexProject = '$GLOBEX_PROJECT';
   return [
     {
       title: "Sign in as Ada on acme's host: a token for acme",
@@ -48,30 +59,30 @@ export function tryItCommands(demo: DemoData, baseDomain: string, port: number):
     {
       title: "Tasks of acme's default workspace (workspace-scoped)",
       expectStatus: 200,
-      command: `curl -s ${acme}/workspaces/${tenants.acme.defaultWorkspaceId}/tasks ${bearer('ADA')}`,
+      command: `curl -s ${acme}/workspaces/$ACME_WORKSPACE/tasks ${bearer('ADA')}`,
     },
     {
-      title: 'Vic is a viewer: he may read...',
+      title: 'Vic is a viewer: he may read a project...',
       expectStatus: 200,
       command: `curl -s ${acme}/projects/${acmeProject} ${bearer('VIC')}`,
     },
     {
-      title: '...but not delete: 403 PERMISSION_DENIED',
+      title: '...but not delete it (PERMISSION_DENIED)',
       expectStatus: 403,
       command: `curl -s -X DELETE ${acme}/projects/${acmeProject} ${bearer('VIC')}`,
     },
     {
-      title: "A globex project id on acme's host: 404, as if it did not exist",
+      title: "A globex project id on acme's host: NOT_FOUND, as if it did not exist",
       expectStatus: 404,
       command: `curl -s ${acme}/projects/${globexProject} ${bearer('ADA')}`,
     },
     {
-      title: "Grace's globex token on acme's host: 400 TENANT_AMBIGUOUS, never acme's data",
+      title: "Grace's globex token on acme's host: TENANT_AMBIGUOUS, never acme's data",
       expectStatus: 400,
       command: `curl -s ${acme}/projects ${bearer('GRACE')}`,
     },
     {
-      title: 'No token: 401 UNAUTHENTICATED',
+      title: 'No token: UNAUTHENTICATED',
       expectStatus: 401,
       command: `curl -s ${acme}/projects`,
     },
@@ -98,14 +109,14 @@ export function tryItCommands(demo: DemoData, baseDomain: string, port: number):
   ];
 }
 
-/** The block the server prints: the demo users, their tokens as shell variables, and the commands. */
-export function formatTryIt(demo: DemoData, tokens: DemoTokens, baseDomain: string, port: number): string {
+/** The block the server prints: the demo users, the shell variables to paste, and the commands. */
+export function formatTryIt(demo: DemoData, variables: TryItVariables, baseDomain: string, port: number): string {
   const lines = [
     `Demo users (password "${demo.password}"): ${demo.users.ada.email} (owner of acme), ${demo.users.vic.email} (viewer in acme),`,
     `${demo.users.grace.email} (owner of globex), ${demo.users.ops.email} (platform admin).`,
     '',
-    '# Tokens for them, as sign-in returns them (paste into your shell):',
-    ...Object.entries(tokens).map(([name, token]) => `export ${name}='${token}'`),
+    '# Paste these into your shell: tokens for the demo users (as sign-in returns them) and ids of seeded rows.',
+    ...Object.entries(variables).map(([name, value]) => `export ${name}='${value}'`),
     '',
   ];
   for (const { title, expectStatus, command } of tryItCommands(demo, baseDomain, port)) {
