@@ -9,6 +9,7 @@ const alias = [
   { find: '@tenancy/postgres/schema', replacement: src('postgres/src/schema.ts') },
   { find: '@tenancy/postgres/testing', replacement: src('postgres/src/testing.ts') },
   { find: '@tenancy/postgres/cli', replacement: src('postgres/src/cli.ts') },
+  { find: '@tenancy/supabase/sql', replacement: src('supabase/src/sql.ts') },
   { find: '@tenancy/next/server', replacement: src('next/src/server.ts') },
   { find: '@tenancy/next/client', replacement: src('next/src/client.ts') },
   { find: '@tenancy/next/proxy', replacement: src('next/src/proxy.ts') },

@@ -35,7 +35,7 @@ $$;
 -- ----------------------------------------------------------------------------------------------------
 -- Roles
 -- tenancy_app: every tenant unit of work runs as it (SET LOCAL ROLE); no login, owns nothing, no BYPASSRLS.
--- tenancy_platform: audited cross-tenant work; its own policies, no BYPASSRLS either.
+-- tenancy_platform: audited cross-tenant work, through policies of its own.
 -- ----------------------------------------------------------------------------------------------------
 do $$
 begin

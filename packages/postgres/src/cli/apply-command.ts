@@ -4,6 +4,7 @@ import { generateSql } from '../generate/generate-sql.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
 import { databaseUrl, redactUrl, withDatabase } from './database.js';
+import { dialectTools } from './dialect-tools.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { oneOf, parse } from './parse-options.js';
@@ -34,7 +35,8 @@ export async function applyCommand(args: string[], io: CliIo, debug: boolean): P
   const url = databaseUrl(values['database-url'], io, 'apply');
   const config = await loadConfig(values.config, { cwd: io.cwd });
   // The script's own begin/commit are left out: the whole run is this one transaction.
-  const script = generateSql(config, { only, transaction: false });
+  const { dialect } = await dialectTools(config);
+  const script = generateSql(config, { only, transaction: false, dialect });
   const started = performance.now();
   await withDatabase(url, debug, io, (sql) =>
     sql.begin(async (tx) => {

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
 import { generateSql } from '../generate/generate-sql.js';
 import { formatLintReport } from '../lint/format-lint-report.js';
-import { lintDatabase } from '../lint/lint-database.js';
 import type { CliIo } from './cli-io.js';
 import { databaseUrl, withDatabase } from './database.js';
+import { dialectTools } from './dialect-tools.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { oneOf, parse } from './parse-options.js';
@@ -29,13 +29,14 @@ export async function checkCommand(args: string[], io: CliIo, debug: boolean): P
   const format = oneOf('check', '--format', values.format, ['text', 'json'] as const, 'text');
   const url = databaseUrl(values['database-url'], io, 'check');
   const config = await loadConfig(values.config, { cwd: io.cwd });
+  const { dialect, lint } = await dialectTools(config);
   const report = await withDatabase(url, debug, io, (sql) =>
-    lintDatabase({
+    lint({
       sql,
       config,
       loginRole: values['login-role'],
       drift: values['skip-drift'] !== true,
-      script: generateSql(config),
+      script: generateSql(config, { dialect }),
     }),
   );
   io.stdout(formatLintReport(report, format));

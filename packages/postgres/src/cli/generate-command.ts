@@ -6,6 +6,7 @@ import { generateDrizzleModule } from '../drizzle/generate-drizzle-module.js';
 import { generateSql } from '../generate/generate-sql.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
+import { dialectTools } from './dialect-tools.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { oneOf, parse } from './parse-options.js';
@@ -36,7 +37,10 @@ export async function generateCommand(args: string[], io: CliIo): Promise<ExitCo
     throw new UsageError('--check compares with the file given by --out', 'generate');
   }
   const config = await loadConfig(values.config, { cwd: io.cwd });
-  const output = format === 'drizzle' ? generateDrizzleModule(config) : generateSql(config, { only });
+  const output =
+    format === 'drizzle'
+      ? generateDrizzleModule(config)
+      : generateSql(config, { only, dialect: (await dialectTools(config)).dialect });
 
   if (values.out === undefined) {
     io.stdout(output);

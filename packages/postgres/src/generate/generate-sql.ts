@@ -103,7 +103,7 @@ export function generateSql(config: ResolvedTenancyConfig, options: GenerateSqlO
       'Roles',
       [
         `${config.roles.app}: every tenant unit of work runs as it (SET LOCAL ROLE); no login, owns nothing, no BYPASSRLS.`,
-        `${config.roles.platform}: audited cross-tenant work; its own policies, no BYPASSRLS either.`,
+        `${config.roles.platform}: audited cross-tenant work, through policies of its own.`,
       ],
       dialect.roleStatements(config),
     ),

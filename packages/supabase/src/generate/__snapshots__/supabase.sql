@@ -33,7 +33,7 @@ $$;
 -- ----------------------------------------------------------------------------------------------------
 -- Roles
 -- authenticated: every tenant unit of work runs as it (SET LOCAL ROLE); no login, owns nothing, no BYPASSRLS.
--- service_role: audited cross-tenant work; its own policies, no BYPASSRLS either.
+-- service_role: audited cross-tenant work, through policies of its own.
 -- ----------------------------------------------------------------------------------------------------
 do $$
 declare
