@@ -1,0 +1,3 @@
+import { acceptHandoff } from '../../../../../lib/accept-handoff';
+
+export const GET = acceptHandoff;

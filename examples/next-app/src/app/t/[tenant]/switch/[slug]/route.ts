@@ -1,0 +1,3 @@
+import { switchTenant } from '../../../../../lib/switch-tenant';
+
+export const GET = switchTenant;

@@ -1,0 +1,18 @@
+import type { PlatformAccessEvent } from '@tenancy/postgres';
+import { withPlatformTransaction } from '@tenancy/postgres';
+import { config } from './config';
+import { services } from './services';
+
+/**
+ * The audit sink of `asPlatform()`: every cross-tenant read of the admin page becomes a row in
+ * `tenancy.platform_audit_log`, which only the platform role can read or append to.
+ * @example
+ * createTenantDb({ client, platformClient, audit: recordPlatformAccess });
+ */
+export async function recordPlatformAccess(event: PlatformAccessEvent): Promise<void> {
+  const s = config.helperSchema;
+  await withPlatformTransaction(services().platformSql, config, { actorId: event.principalId }, async (tx) => {
+    await tx`insert into ${tx(s)}.platform_audit_log (actor_id, action, subject_tenant_id, data)
+      values (${event.principalId}, 'platform.access', ${event.tenantId}, ${tx.json({ reason: event.reason, at: event.at })})`;
+  });
+}
