@@ -4,6 +4,7 @@
 // `pnpm start` in the example: DATABASE_URL if set, else an embedded PostgreSQL, and the commands to try it.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,7 +46,10 @@ if (stale.length > 0) {
   }
 }
 
-const child = spawn('pnpm', ['run', '--silent', 'start'], { cwd: example, stdio: 'inherit' });
+// What the example's own `pnpm start` runs (`tsx src/server.ts`), without a second pnpm in between: pnpm reports a
+// process that Ctrl-C stopped as a failed command, even when it shut down cleanly.
+const tsxCli = createRequire(join(example, 'package.json')).resolve('tsx/cli');
+const child = spawn(process.execPath, [tsxCli, 'src/server.ts'], { cwd: example, stdio: 'inherit' });
 // Ctrl-C reaches the whole process group, the example included, which shuts down on its own (server, pools, embedded
 // database); a signal sent to this process alone is passed on (the example ignores repeats). Either way this process
 // waits for the example to exit, so the prompt comes back after the cleanup, not before.
