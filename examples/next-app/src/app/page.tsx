@@ -31,7 +31,12 @@ export default async function PlatformHome() {
           </li>
         ))}
       </ul>
-      {principal.platformAdmin ? <Link href="/admin">Platform admin</Link> : null}
+      {/* No prefetch: rendering the admin page is an audited platform access, so only a real visit may cause one. */}
+      {principal.platformAdmin ? (
+        <Link href="/admin" prefetch={false}>
+          Platform admin
+        </Link>
+      ) : null}
       <SignOutButton />
     </main>
   );

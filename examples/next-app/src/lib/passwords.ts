@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-// scrypt with N=2^15, r=8, p=1 (OWASP's minimum is N=2^17 with r=8 for interactive logins on dedicated hardware;
-// 2^15 keeps sign-in around 50 ms on a shared 2-core machine). The parameters are stored with each hash, so they
+// scrypt with N=2^15, r=8, p=1 (OWASP recommends at least N=2^17 with r=8, p=1 on server hardware;
+// 2^15 keeps a sign-in near 0.1 s on a small shared machine). The parameters are stored with each hash, so they
 // can be raised later without invalidating existing passwords.
 const N = 2 ** 15;
 const R = 8;
