@@ -12,6 +12,7 @@ import postgres from 'postgres';
 import { config } from '../src/lib/config';
 import { DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS } from '../src/lib/demo-data';
 import { tenantOrigin } from '../src/lib/env';
+import { ensureLoginRole } from '../src/lib/login-role';
 import { seedDemo } from '../src/lib/seed';
 import { setupDatabase } from '../src/lib/setup-database';
 
@@ -53,11 +54,14 @@ async function stop(code: number): Promise<never> {
 
 async function main(): Promise<void> {
   const url = await databaseUrl();
+  // DATABASE_URL's role sets the database up (it creates roles and owns the tables); the app logs in as its own.
   const sql = postgres(url, { max: 2, onnotice: () => {} });
+  let login: Awaited<ReturnType<typeof ensureLoginRole>>;
   try {
     await setupDatabase(sql, config);
     const seeded = await seedDemo(sql, config);
     console.log(seeded === 'seeded' ? 'Seeded the demo tenants.' : 'Demo tenants already present.');
+    login = await ensureLoginRole(sql, url, config);
   } finally {
     await sql.end();
   }
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NEXT_TELEMETRY_DISABLED: '1',
-    DATABASE_URL: url,
+    DATABASE_URL: login.url,
     APP_URL: appUrl.origin,
     // A fresh secret per start unless one is given: sessions end when the server restarts.
     SESSION_SECRET: process.env['SESSION_SECRET'] ?? randomBytes(32).toString('base64url'),

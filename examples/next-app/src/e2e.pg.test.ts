@@ -18,6 +18,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleConfig } from './lib/config';
 import { DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS } from './lib/demo-data';
+import { ensureLoginRole } from './lib/login-role';
 import { seedDemo } from './lib/seed';
 import { setupDatabase } from './lib/setup-database';
 
@@ -42,7 +43,8 @@ const [ACME, GLOBEX] = DEMO_TENANTS;
 const { ada, bob, carol, ops } = DEMO_USERS;
 
 let db: TestDatabase | undefined;
-let config: ReturnType<typeof exampleConfig> | undefined;
+// Roles are cluster-wide: the ones this file creates are dropped after its database.
+let roles: string[] = [];
 let server: ChildProcess | undefined;
 let serverOutput = '';
 let browser: Browser | undefined;
@@ -162,9 +164,12 @@ beforeAll(async () => {
     app: `tenancy_app_${testDb.suffix}`,
     platform: `tenancy_platform_${testDb.suffix}`,
   });
-  config = testConfig;
+  roles = [testConfig.roles.app, testConfig.roles.platform];
   await setupDatabase(testDb.sql, testConfig);
   await seedDemo(testDb.sql, testConfig);
+  // The server logs in as a plain LOGIN role, as `pnpm start` runs it: anything that escaped RLS would show here.
+  const login = await ensureLoginRole(testDb.sql, testDb.url, testConfig);
+  roles = [login.name, ...roles];
 
   // The build gets no database and no secret: it must not need them (the app connects on first request).
   const buildEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
@@ -180,7 +185,7 @@ beforeAll(async () => {
       ...process.env,
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
-      DATABASE_URL: testDb.url,
+      DATABASE_URL: login.url,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       APP_URL: `http://localhost:${port}`,
       TENANCY_APP_ROLE: testConfig.roles.app,
@@ -208,12 +213,9 @@ afterAll(async () => {
   }
   if (db !== undefined) {
     await db.drop();
-    // Roles are cluster-wide: the ones this file's generated SQL created go with its database.
     const admin = postgres(withDatabase(db.url, 'postgres'), { max: 1, onnotice: () => {} });
     try {
-      for (const role of [config?.roles.app, config?.roles.platform]) {
-        if (role !== undefined) await admin.unsafe(`drop role if exists "${role}"`);
-      }
+      for (const role of roles) await admin.unsafe(`drop role if exists "${role}"`);
     } finally {
       await admin.end();
     }

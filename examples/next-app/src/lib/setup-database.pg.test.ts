@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleConfig } from './config';
 import { DEMO_TENANTS, DEMO_USERS } from './demo-data';
+import { ensureLoginRole } from './login-role';
 import { seedDemo } from './seed';
 import { setupDatabase } from './setup-database';
 
@@ -21,7 +22,9 @@ afterAll(async () => {
   await db.drop();
   const admin = postgres(withDatabase(db.url, 'postgres'), { max: 1, onnotice: () => {} });
   try {
-    for (const role of [config.roles.app, config.roles.platform]) await admin.unsafe(`drop role if exists "${role}"`);
+    for (const role of [`${config.roles.app}_next_login`, config.roles.app, config.roles.platform]) {
+      await admin.unsafe(`drop role if exists "${role}"`);
+    }
   } finally {
     await admin.end();
   }
@@ -49,10 +52,22 @@ describe('the next-app database', () => {
     ]);
   });
 
-  it('passes tenancy check with no errors and no unclassified tables', async () => {
-    const report = await lintDatabase({ sql: db.sql, config });
-    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  it('passes tenancy check without a finding for the login role the app uses', async () => {
+    const login = await ensureLoginRole(db.sql, db.url, config);
+    const report = await lintDatabase({ sql: db.sql, config, loginRole: login.name });
+    expect(report.findings.map((f) => `${f.rule} ${f.object}`)).toEqual([]);
     expect(report.errorCount).toBe(0);
+  });
+
+  it('refuses every read by the login role itself: reads go through the app or the platform role', async () => {
+    const login = await ensureLoginRole(db.sql, db.url, config);
+    const sql = postgres(login.url, { max: 1, onnotice: () => {} });
+    try {
+      await expect(sql`select count(*)::int as n from public.projects`).rejects.toMatchObject({ code: '42501' });
+      await expect(sql`select count(*)::int as n from public.credentials`).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await sql.end();
+    }
   });
 
   it('shows the app role only the current tenant’s projects', async () => {
