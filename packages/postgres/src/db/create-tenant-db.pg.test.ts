@@ -1,5 +1,5 @@
 import { isTenancyError, runWithTenant } from '@tenancy/core';
-import { sql as dsql, eq } from 'drizzle-orm';
+import { sql as dsql, eq, placeholder } from 'drizzle-orm';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/create-test-database.js';
@@ -243,6 +243,41 @@ describe('createTenantDb().withTenant', () => {
     });
     await new Promise((r) => setTimeout(r, 20));
     expect(await late).toBe('TENANT_REQUIRED');
+  });
+});
+
+describe('createTenantDb().prepare', () => {
+  it('builds a query once and runs it scoped in any unit of work', async () => {
+    const byName = tenantDb.prepare((db) =>
+      db
+        .select({ id: projects.id })
+        .from(projects)
+        .where(eq(projects.name, placeholder('name')))
+        .prepare('project_by_name'),
+    );
+    expect(await tenantDb.withTenant(A, (tx) => byName.execute(tx, { name: 'a-project' }))).toEqual([{ id: PA }]);
+    // Tenant B's row exists, but not for tenant A.
+    expect(await tenantDb.withTenant(A, (tx) => byName.execute(tx, { name: 'b-project' }))).toEqual([]);
+    const both = await tenantDb.withTenant(B, (tx) => [
+      byName.execute(tx, { name: 'b-project' }),
+      byName.execute(tx, { name: 'a-project' }),
+    ]);
+    expect(both).toEqual([[{ id: PB }], []]);
+    const first = tenantDb.prepare((db) => db.query.projects.findFirst({ columns: { name: true } }).prepare('first'));
+    expect(await runWithTenant({ tenantId: B }, () => tenantDb.run(async (tx) => first.execute(tx)))).toEqual({
+      name: 'b-project',
+    });
+  });
+
+  it('refuses to run outside a unit of work', async () => {
+    const all = tenantDb.prepare((db) => db.select().from(projects).prepare('all_projects'));
+    expect(() => all.execute({})).toThrow(expect.objectContaining({ code: 'TENANT_REQUIRED' }));
+    let leaked: object | undefined;
+    await tenantDb.withTenant(A, (tx) => {
+      leaked = tx;
+      return 1;
+    });
+    expect(await codeOf(Promise.resolve(all.execute(leaked!)))).toBe('TENANT_REQUIRED');
   });
 });
 

@@ -32,20 +32,37 @@ interface SessionClient {
 }
 
 interface DrizzleInternals {
-  session: { client: SessionClient };
+  session: object;
   _: Record<string, unknown>;
   query: Record<string, object>;
 }
 
+/** A Drizzle prepared query built once by `TenantDb.prepare()`, executed inside any unit of work. */
+export interface TenantPreparedQuery<TResult, TValues extends Record<string, unknown> = Record<string, unknown>> {
+  /**
+   * Runs the prepared query in the unit of work `db` belongs to. Returned unawaited from the callback, it travels
+   * with BEGIN and COMMIT like any query.
+   */
+  execute(db: object, values?: TValues): PromiseLike<TResult>;
+}
+
+/** The per-unit handles of one Drizzle instance, and prepared queries that run in any of them. */
+export interface DrizzleHandles<TSchema extends Record<string, unknown>> {
+  handleFor(unit: UnitOfWork): TenantDatabase<TSchema>;
+  prepare<TPrepared extends { execute(values?: never): Promise<unknown> }>(
+    build: (db: TenantDatabase<TSchema>) => TPrepared,
+  ): TenantPreparedQuery<Awaited<ReturnType<TPrepared['execute']>>>;
+}
+
 /**
- * Builds one Drizzle instance over `client` and returns a factory of per-unit views of it. A view costs a few
- * object allocations: the dialect, the schema's relational config and the query builders are shared; only the
- * session's client differs, and it routes every statement to the unit's reserved connection.
+ * Builds one Drizzle instance over `client` and per-unit views of it. A view costs two small objects: the dialect,
+ * the schema's relational config and the query builders are shared; only the session's client differs, and it
+ * sends every statement to the unit's connection.
  */
 export function createDrizzleHandles<TSchema extends Record<string, unknown>>(
   client: postgres.Sql,
   options: DrizzleHandleOptions<TSchema>,
-): (unit: UnitOfWork) => TenantDatabase<TSchema> {
+): DrizzleHandles<TSchema> {
   // The shared instance is never used directly: its own client refuses everything, so there is no unscoped path.
   const refuse = (): never => {
     throw new TenancyError('TENANT_REQUIRED', 'Use the database handle given to withTenant(), run() or asPlatform().');
@@ -60,35 +77,104 @@ export function createDrizzleHandles<TSchema extends Record<string, unknown>>(
   };
   const shared = drizzle<TSchema>(config) as unknown as DrizzleInternals;
   const sharedSession = shared.session;
+  const units = new WeakMap<object, UnitOfWork>();
 
-  return (unit) => {
-    const unitClient: SessionClient = {
-      options: client.options,
-      unsafe: (text, params) => unit.unsafe(text, params),
-      // Drizzle's `db.transaction()` calls `begin` on the session's client, nested ones `savepoint`: inside a unit
-      // of work both are savepoints of the unit's transaction.
-      begin: (fn) => unit.savepoint(() => fn(unitClient)),
-      savepoint: (fn) => unit.savepoint(() => fn(unitClient)),
-    };
-    const session = Object.create(sharedSession, { client: { value: unitClient } }) as object;
-    let query: Record<string, object> | undefined;
-    let underscore: Record<string, unknown> | undefined;
-    return Object.create(shared, {
-      session: { value: session },
-      _: { get: () => (underscore ??= { ...shared._, session }) },
-      // Relational query builders hold their session: per unit, made on first use.
-      query: {
-        get: () =>
-          (query ??= Object.fromEntries(
-            Object.entries(shared.query).map(([name, builder]) => [
-              name,
-              Object.create(builder, { session: { value: session } }),
-            ]),
-          )),
+  // What differs per view is its own `session`; `_` and the relational builders follow it, made on first use.
+  const viewPrototype = Object.create(shared, {
+    _: {
+      get(this: View) {
+        this.underscore ??= { ...shared._, session: this.session };
+        return this.underscore;
       },
-      $client: { value: undefined },
-    }) as TenantDatabase<TSchema>;
+    },
+    query: {
+      get(this: View) {
+        this.relational ??= Object.fromEntries(
+          Object.entries(shared.query).map(([name, builder]) => [
+            name,
+            Object.create(builder, { session: { value: this.session } }),
+          ]),
+        );
+        return this.relational;
+      },
+    },
+    $client: { value: undefined },
+  }) as object;
+
+  const viewOver = (sessionClient: SessionClient): View => {
+    const session = Object.create(sharedSession) as { client: SessionClient };
+    session.client = sessionClient;
+    const view = Object.create(viewPrototype) as View;
+    view.session = session;
+    return view;
   };
+
+  // Prepared queries are built once on a view whose client sends to whichever unit is running one right now:
+  // Drizzle calls the client synchronously inside `execute()`, so a variable set around that call is exact.
+  let current: UnitOfWork | undefined;
+  const routing: SessionClient = {
+    options: client.options,
+    unsafe: (text, params) => {
+      if (current === undefined) return refuse();
+      return current.unsafe(text, params);
+    },
+    begin: refuse,
+    savepoint: refuse,
+  };
+  const routingView = viewOver(routing) as unknown as TenantDatabase<TSchema>;
+
+  return {
+    handleFor(unit) {
+      const unitClient: SessionClient = {
+        options: client.options,
+        unsafe: (text, params) => unit.unsafe(text, params),
+        // Drizzle's `db.transaction()` calls `begin` on the session's client, nested ones `savepoint`: inside a
+        // unit of work both are savepoints of the unit's transaction.
+        begin: (fn) => unit.savepoint(() => fn(unitClient)),
+        savepoint: (fn) => unit.savepoint(() => fn(unitClient)),
+      };
+      const view = viewOver(unitClient);
+      units.set(view, unit);
+      return view as unknown as TenantDatabase<TSchema>;
+    },
+    prepare(build) {
+      const prepared = build(routingView);
+      return {
+        execute(db, values) {
+          const unit = units.get(db);
+          if (unit === undefined) return refuse();
+          return new PreparedRun(() => {
+            current = unit;
+            try {
+              return prepared.execute(values as never);
+            } finally {
+              current = undefined;
+            }
+          });
+        },
+      } as TenantPreparedQuery<Awaited<ReturnType<(typeof prepared)['execute']>>>;
+    },
+  };
+}
+
+interface View {
+  session: { client: SessionClient };
+  underscore?: Record<string, unknown>;
+  relational?: Record<string, object>;
+}
+
+/** One execution of a prepared query: lazy like a Drizzle query (started by `then`), and one statement. */
+class PreparedRun<T> implements PromiseLike<T> {
+  private started: Promise<T> | undefined;
+  constructor(private readonly start: () => Promise<T>) {}
+  // biome-ignore lint/suspicious/noThenProperty: a lazy thenable on purpose, like Drizzle's own queries
+  then<A = T, B = never>(
+    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.started ??= this.start();
+    return this.started.then(onFulfilled, onRejected);
+  }
 }
 
 /**
@@ -97,6 +183,7 @@ export function createDrizzleHandles<TSchema extends Record<string, unknown>>(
  * until executed.
  */
 export const classifyDrizzleReturned: ClassifyReturned = (value, unit) => {
+  if (value instanceof PreparedRun) return 'lazy';
   if (is(value, QueryPromise) || is(value, PgSelectBase) || kindOf(value) === 'PgCountBuilder') return 'lazy';
   if (isPostgresQuery(value)) {
     if (!unit.owns(value)) return 'foreign';

@@ -46,9 +46,8 @@ type Outcome = 'ok' | 'thrown' | 'timed-out' | 'connection-lost' | 'probe';
 function classify(error: unknown): Outcome | undefined {
   if (error instanceof Boom) return 'thrown';
   if ((error as { name?: string }).name === 'TimeoutError') return 'timed-out';
-  if (isTenancyError(error, 'DATABASE_ERROR') && error.details?.['reason'] === 'connection-lost') {
-    return 'connection-lost';
-  }
+  const lost = (e: unknown) => isTenancyError(e, 'DATABASE_ERROR') && e.details?.['reason'] === 'connection-lost';
+  if (lost(error) || lost((error as { cause?: unknown }).cause)) return 'connection-lost';
   // The statement that was on the wire when its backend died fails with the driver's or the socket's error.
   const cause = (error as { cause?: { code?: string; syscall?: string } }).cause;
   const code = (error as { code?: string }).code ?? cause?.code;

@@ -15,6 +15,7 @@ export interface InternalQuery extends Promise<unknown> {
   /** The backend (pid, secret) once the query was handed to a connection; null before. */
   state: { pid: number; secret: number } | null;
   strings: readonly string[];
+  resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
   /** The pool's cancel function; returns a promise that settles once the cancel request was delivered. */
   canceller: ((query: InternalQuery) => Promise<void>) | null;

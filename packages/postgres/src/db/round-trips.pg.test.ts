@@ -1,5 +1,5 @@
 // The cost model, enforced: a regression in the number of network round trips fails CI.
-import { sql as dsql, eq } from 'drizzle-orm';
+import { sql as dsql, eq, placeholder } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,19 @@ describe('round trips of a unit of work', () => {
     const { result, roundTrips } = await warm(() =>
       tenantDb.withTenant(A, (tx) => tx.select({ name: projects.name }).from(projects).where(eq(projects.id, PA))),
     );
+    expect(result).toEqual([{ name: 'a-project' }]);
+    expect(roundTrips).toBe(1);
+  });
+
+  it('costs one round trip for a prepared query returned from the callback', async () => {
+    const byId = tenantDb.prepare((db) =>
+      db
+        .select({ name: projects.name })
+        .from(projects)
+        .where(eq(projects.id, placeholder('id')))
+        .prepare('by_id'),
+    );
+    const { result, roundTrips } = await warm(() => tenantDb.withTenant(A, (tx) => byId.execute(tx, { id: PA })));
     expect(result).toEqual([{ name: 'a-project' }]);
     expect(roundTrips).toBe(1);
   });

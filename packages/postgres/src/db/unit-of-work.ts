@@ -35,6 +35,11 @@ export interface UnitPlan {
 type State = 'open' | 'closing' | 'done';
 type Kind = 'user' | 'internal';
 
+// Per-query bookkeeping lives on the query itself (symbol keys): cheaper than side tables on the hot path.
+const OWNER = Symbol('tenancy.unit');
+const INTERNAL = Symbol('tenancy.internal');
+type OwnedQuery = InternalQuery & { [OWNER]?: UnitOfWork; [INTERNAL]?: boolean };
+
 // Statements that end or escape the transaction the unit of work depends on. Checked before a statement is sent;
 // savepoints (`rollback to savepoint`) stay allowed because `db.transaction()` inside a unit of work uses them.
 const TRANSACTION_CONTROL =
@@ -70,13 +75,11 @@ export class UnitOfWork {
   private pendingSend: InternalQuery[] = [];
   private readonly marker = () => this.onReady();
   private readonly tracked = new Set<InternalQuery>();
-  private readonly own = new WeakSet<InternalQuery>();
-  private readonly internal = new WeakSet<InternalQuery>();
   private idleWaiters: Array<() => void> = [];
   private firstError: unknown;
   private poisoned: TenancyError | undefined;
   private abortReason: unknown;
-  private readonly abortWaiters = new Set<(reason: unknown) => void>();
+  private abortWaiters: Set<(reason: unknown) => void> | undefined;
   private cancelling: Promise<void> | undefined;
   private pipelining = false;
   private commitAfter: number | undefined;
@@ -110,7 +113,7 @@ export class UnitOfWork {
 
   /** True when `query` was created by this unit. */
   owns(query: InternalQuery): boolean {
-    return this.own.has(query);
+    return (query as OwnedQuery)[OWNER] === this;
   }
 
   /** The client, for helpers that build values without touching a connection (json, array, typed). */
@@ -206,22 +209,23 @@ export class UnitOfWork {
     const query = this.plan.client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
       prepare: this.plan.prepare,
     });
+    // Nobody awaits begin or the context statement: their failure surfaces through the statements after them,
+    // and must not also surface as an unhandled rejection.
+    if (kind === 'internal') Promise.prototype.then.call(query, undefined, ignore);
     return this.wrap(query, kind);
   }
 
   /** Wraps a query so it is admitted by this unit and sent only on this unit's connection. */
   private wrap(query: unknown, kind: Kind): InternalQuery {
-    const q = query as InternalQuery;
-    this.own.add(q);
-    if (kind === 'internal') this.internal.add(q);
+    const q = query as OwnedQuery;
+    q[OWNER] = this;
+    if (kind === 'internal') q[INTERNAL] = true;
     const handle = q.handle;
     q.handle = () => {
       if (q.executed) return handle.call(q);
       const refusal = kind === 'internal' ? this.deadError() : this.admit(q);
       if (refusal !== undefined) {
         q.executed = true;
-        // Internal statements have no awaiting caller; a refused one must not surface as an unhandled rejection.
-        if (kind === 'internal') Promise.prototype.then.call(q, undefined, () => {});
         q.reject(refusal);
         return Promise.resolve();
       }
@@ -333,20 +337,25 @@ export class UnitOfWork {
     return undefined;
   }
 
-  private track(q: InternalQuery): void {
+  // Settles are observed by wrapping the query's own resolve/reject (no extra promise per statement). They run
+  // inside postgres.js's message handling, so they only do bookkeeping.
+  private track(q: OwnedQuery): void {
     this.tracked.add(q);
-    Promise.prototype.then.call(
-      q,
-      (result: unknown) => {
-        if (!this.internal.has(q)) this.checkTags(result);
-        this.untrack(q);
-      },
-      (error: unknown) => {
-        if (this.firstError === undefined) this.firstError = error;
-        if (isConnectionError(error)) this.markDead();
-        this.untrack(q);
-      },
-    );
+    const resolve = q.resolve;
+    const reject = q.reject;
+    q.resolve = (result: unknown) => {
+      resolve(result);
+      if (!this.tracked.has(q)) return;
+      if (q[INTERNAL] !== true) this.checkTags(result);
+      this.untrack(q);
+    };
+    q.reject = (error: unknown) => {
+      reject(error);
+      if (!this.tracked.has(q)) return;
+      if (this.firstError === undefined) this.firstError = error;
+      this.untrack(q);
+      if (isConnectionError(error)) this.markDead();
+    };
   }
 
   private untrack(q: InternalQuery): void {
@@ -500,25 +509,28 @@ export class UnitOfWork {
       this.abandon(this.abortReason);
     } else {
       for (const q of this.tracked) {
-        if (q.active && !this.internal.has(q)) this.cancelling = cancelRunningQuery(q, CANCEL_WAIT_MS);
+        if (q.active && (q as OwnedQuery)[INTERNAL] !== true) {
+          this.cancelling = cancelRunningQuery(q, CANCEL_WAIT_MS);
+        }
       }
     }
-    for (const reject of this.abortWaiters) reject(this.abortReason);
-    this.abortWaiters.clear();
+    for (const reject of this.abortWaiters ?? []) reject(this.abortReason);
+    this.abortWaiters = undefined;
   }
 
   private raceAbort<T>(promise: PromiseLike<T>): Promise<T> {
     if (this.plan.signal === undefined) return Promise.resolve(promise);
     if (this.abortReason !== undefined) return Promise.reject(this.abortReason);
     return new Promise<T>((resolve, reject) => {
+      this.abortWaiters ??= new Set();
       this.abortWaiters.add(reject);
       promise.then(
         (v) => {
-          this.abortWaiters.delete(reject);
+          this.abortWaiters?.delete(reject);
           resolve(v);
         },
         (e: unknown) => {
-          this.abortWaiters.delete(reject);
+          this.abortWaiters?.delete(reject);
           reject(e);
         },
       );
@@ -560,6 +572,8 @@ function isConnectionError(error: unknown): boolean {
     code.startsWith('CONNECTION_') || code === 'CONNECT_TIMEOUT' || code.startsWith('08') || code.startsWith('57P')
   );
 }
+
+function ignore(): void {}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
