@@ -91,13 +91,16 @@ async function main(): Promise<void> {
   const users = Object.values(DEMO_USERS)
     .map((u) => `    ${u.email.padEnd(22)} ${u.name}${u.platformAdmin ? ' (platform admin)' : ''}`)
     .join('\n');
+  // The embedded server's URL is a throwaway local one; a given DATABASE_URL may hold a password and is not printed.
+  const database =
+    embedded === undefined ? '' : `\n  Embedded database (for \`pnpm exec tenancy check --database-url\`):\n    ${url}`;
   const tenants = DEMO_TENANTS.map((t) => `    ${tenantOrigin(appUrl, t.slug).padEnd(30)} ${t.name}`).join('\n');
   console.log(`
 tenancy · Next.js example
   Tenants (each on its own subdomain; *.localhost resolves to your machine in Chrome, Firefox and curl):
 ${tenants}
   Platform (sign-in, your tenants, /admin):
-    ${appUrl.origin}
+    ${appUrl.origin}${database}
   Demo users, password "${DEMO_PASSWORD}":
 ${users}
   Ada belongs to both tenants: sign in on Acme, then switch to Globex in the header.
