@@ -3,6 +3,7 @@
 //   unscoped.prepared   Drizzle `.prepare()`d query, no transaction, as a role RLS does not apply to   - the floor
 //   unscoped.default    the same Drizzle query with Drizzle's defaults (unnamed statement)
 //   scoped.withTenant   createTenantDb().withTenant(tenant, (db) => <the same query>)               - ours
+//   scoped.prepared     the same query built once with tenantDb.prepare(), run in withTenant       - ours, hot path
 //   scoped.raw          withTenantSql(sql, tenant, (sql) => sql`<the same query>`)                  - ours, no Drizzle
 //   naive.transaction   db.transaction(async (tx) => { await tx.execute(set_config ...); return <query> })
 // Latency: one client, one connection, sequential, p50/p99 over interleaved rounds. Throughput: 50 concurrent
@@ -127,6 +128,13 @@ function variants({ ownerClient, loginClient, config }) {
       .select({ name: items.name })
       .from(items)
       .where(and(eq(items.tenantId, t), eq(items.id, id)));
+  const scopedPrepared = tenantDb.prepare((db) =>
+    db
+      .select({ name: items.name })
+      .from(items)
+      .where(and(eq(items.tenantId, placeholder('t')), eq(items.id, placeholder('id'))))
+      .prepare('items_by_key_scoped'),
+  );
   const prepared = owner
     .select({ name: items.name })
     .from(items)
@@ -136,6 +144,7 @@ function variants({ ownerClient, loginClient, config }) {
     'unscoped.prepared': (t, id) => prepared.execute({ t, id }),
     'unscoped.default': (t, id) => byKey(owner, t, id).then((r) => r),
     'scoped.withTenant': (t, id) => tenantDb.withTenant(t, (db) => byKey(db, t, id)),
+    'scoped.prepared': (t, id) => tenantDb.withTenant(t, (db) => scopedPrepared.execute(db, { t, id })),
     'scoped.raw': (t, id) =>
       withTenantSql(loginClient, t, (sql) => sql`select name from items where tenant_id = ${t} and id = ${id}`, {
         config,
@@ -242,7 +251,7 @@ async function main() {
   };
   const pfns = variants({ ...pooled, config });
   const tput = {};
-  for (const name of ['unscoped.prepared', 'scoped.withTenant', 'scoped.raw', 'naive.transaction']) {
+  for (const name of ['unscoped.prepared', 'unscoped.default', 'scoped.withTenant', 'scoped.prepared', 'scoped.raw', 'naive.transaction']) {
     await throughput(pfns[name]); // warm every pooled connection
     log(`throughput: ${name}, ${CONCURRENCY} callers, pool of ${POOL}`);
     tput[name] = await throughput(pfns[name]);

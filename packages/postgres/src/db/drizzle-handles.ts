@@ -77,7 +77,6 @@ export function createDrizzleHandles<TSchema extends Record<string, unknown>>(
   };
   const shared = drizzle<TSchema>(config) as unknown as DrizzleInternals;
   const sharedSession = shared.session;
-  const units = new WeakMap<object, UnitOfWork>();
 
   // What differs per view is its own `session`; `_` and the relational builders follow it, made on first use.
   const viewPrototype = Object.create(shared, {
@@ -125,23 +124,15 @@ export function createDrizzleHandles<TSchema extends Record<string, unknown>>(
 
   return {
     handleFor(unit) {
-      const unitClient: SessionClient = {
-        options: client.options,
-        unsafe: (text, params) => unit.unsafe(text, params),
-        // Drizzle's `db.transaction()` calls `begin` on the session's client, nested ones `savepoint`: inside a
-        // unit of work both are savepoints of the unit's transaction.
-        begin: (fn) => unit.savepoint(() => fn(unitClient)),
-        savepoint: (fn) => unit.savepoint(() => fn(unitClient)),
-      };
-      const view = viewOver(unitClient);
-      units.set(view, unit);
+      const view = viewOver(new UnitSessionClient(unit, client.options));
+      view[UNIT] = unit;
       return view as unknown as TenantDatabase<TSchema>;
     },
     prepare(build) {
       const prepared = build(routingView);
       return {
         execute(db, values) {
-          const unit = units.get(db);
+          const unit = (db as Partial<View>)[UNIT];
           if (unit === undefined) return refuse();
           return new PreparedRun(() => {
             current = unit;
@@ -157,10 +148,32 @@ export function createDrizzleHandles<TSchema extends Record<string, unknown>>(
   };
 }
 
+const UNIT = Symbol('tenancy.unit');
+
 interface View {
+  [UNIT]?: UnitOfWork;
   session: { client: SessionClient };
   underscore?: Record<string, unknown>;
   relational?: Record<string, object>;
+}
+
+/** The client of one unit's Drizzle session: statements go to the unit's connection. */
+class UnitSessionClient implements SessionClient {
+  constructor(
+    private readonly unit: UnitOfWork,
+    readonly options: postgres.Sql['options'],
+  ) {}
+  unsafe(text: string, params?: readonly unknown[]): unknown {
+    return this.unit.unsafe(text, params);
+  }
+  // Drizzle's `db.transaction()` calls `begin` on the session's client, nested ones `savepoint`: inside a unit of
+  // work both are savepoints of the unit's transaction.
+  begin(fn: (client: SessionClient) => unknown): Promise<unknown> {
+    return this.unit.savepoint(() => fn(this));
+  }
+  savepoint(fn: (client: SessionClient) => unknown): Promise<unknown> {
+    return this.unit.savepoint(() => fn(this));
+  }
 }
 
 /** One execution of a prepared query: lazy like a Drizzle query (started by `then`), and one statement. */
