@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+// Express throughput: the example's read endpoint (GET /projects?limit=20) with and without tenancy, same handler body
+// and query builder, one database of a few thousand rows:
+//   unscoped    plain Drizzle over the table owner's connection, tenant filter written by hand, no middleware
+//   scoped      the example app itself: tenancyMiddleware (subdomain + HS256 JWT + membership), requirePermission,
+//               createTenantDb under RLS as the unprivileged login role
+// With --breakdown also: `middleware` (the tenancy middleware, then the unscoped query) and `database` (no middleware,
+// the query through the scoped database), to show where the difference comes from.
+// Each server is its own process; autocannon drives it from this one. Rounds alternate the variants and the summary
+// takes each variant's median. Besides requests per second it records the server's CPU time per request (and, on an
+// embedded PostgreSQL, the database's): on a machine shared with other work those are steadier than throughput.
+// Target: scoped >= 85% of unscoped throughput. Writes bench/results/express.json.
+//
+//   pnpm build && node bench/express/run.mjs [--duration 10] [--connections 50] [--rounds 3] [--breakdown]
+// DATABASE_URL is used when set (a superuser URL; a database of its own is created and dropped), else an embedded
+// PostgreSQL from @tenancy/postgres/testing.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { startPostgres, withDatabase } from '@tenancy/postgres/testing';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '3' },
+    breakdown: { type: 'boolean', default: false },
+  },
+});
+const settings = {
+  durationSec: Number(values.duration),
+  connections: Number(values.connections),
+  rounds: Number(values.rounds),
+  warmupSec: Number(values.warmup),
+  path: '/projects?limit=20',
+  pageSize: 20,
+};
+
+const example = new URL('../../examples/express-api/', import.meta.url);
+const tsxCli = createRequire(new URL('package.json', example)).resolve('tsx/cli');
+const serveScript = new URL('serve.ts', import.meta.url).pathname;
+// The example's tsconfig resolves @tenancy/* through node_modules: the servers run on the packages' builds.
+const tsconfig = new URL('tsconfig.json', example).pathname;
+
+/** Runs serve.ts in its own process; resolves with the first output match of `pattern`, and the child. */
+function serve(args, pattern) {
+  const child = spawn(process.execPath, [tsxCli, '--tsconfig', tsconfig, serveScript, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      const match = pattern.exec(out);
+      if (match) resolve({ child, match });
+    });
+    child.once('exit', (code) => reject(new Error(`serve.ts ${args[0]} exited with ${code}:\n${out}`)));
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+function cannon(port, headers, durationSec) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `http://127.0.0.1:${port}${settings.path}`,
+        headers,
+        connections: settings.connections,
+        duration: durationSec,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+async function serverCpuMicros(cpuPort) {
+  const response = await fetch(`http://127.0.0.1:${cpuPort}/`);
+  return Number(await response.text());
+}
+
+// CPU time (µs) of the PostgreSQL server and its backends, from /proc. Only meaningful for a server nobody else uses.
+const TICK_MICROS = 1e6 / 100; // USER_HZ is 100 on Linux
+function postgresCpuMicros(postmasterPid) {
+  if (postmasterPid === undefined || !existsSync('/proc')) return undefined;
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const [ppid, utime, stime] = [Number(fields[1]), Number(fields[11]), Number(fields[12])];
+      if (Number(entry) === postmasterPid || ppid === postmasterPid) ticks += utime + stime;
+    } catch {
+      // the process exited while we read
+    }
+  }
+  return ticks * TICK_MICROS;
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round1 = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
+
+const server = await startPostgres({ preferEmbedded: true, log: (m) => process.stderr.write(`${m}\n`) });
+const database = `tenancy_bench_express_${randomBytes(3).toString('hex')}`;
+const maintenance = postgres(server.url, { max: 1, onnotice: () => {} });
+await maintenance.unsafe(`create database ${database}`);
+const adminUrl = withDatabase(server.url, database);
+const runs = [];
+let facts;
+let postmasterPid;
+try {
+  process.stderr.write('setting up: schema, RLS, login role, demo and bulk rows...\n');
+  const setup = await serve(['setup', adminUrl], /^(\{.*\})$/m);
+  facts = JSON.parse(setup.match[1]);
+  await new Promise((resolve) => setup.child.once('exit', resolve));
+  if (server.source !== 'env') {
+    const [{ pid }] = await maintenance`select pg_backend_pid() as pid`;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    postmasterPid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  }
+
+  const scopedHeaders = { host: 'acme.localhost', authorization: `Bearer ${facts.token}` };
+  const variants = {
+    unscoped: { args: ['unscoped', adminUrl, facts.tenantId], headers: {} },
+    scoped: { args: ['scoped', facts.loginUrl], headers: scopedHeaders },
+    ...(values.breakdown
+      ? {
+          middleware: { args: ['middleware', adminUrl, facts.loginUrl], headers: scopedHeaders },
+          database: { args: ['database', facts.loginUrl, facts.tenantId], headers: {} },
+        }
+      : {}),
+  };
+  for (let round = 1; round <= settings.rounds; round++) {
+    for (const [variant, { args, headers }] of Object.entries(variants)) {
+      const { child, match } = await serve(args, /READY (\d+) CPU (\d+)/);
+      const [port, cpuPort] = [Number(match[1]), Number(match[2])];
+      try {
+        await cannon(port, headers, settings.warmupSec);
+        const [serverBefore, pgBefore] = [await serverCpuMicros(cpuPort), postgresCpuMicros(postmasterPid)];
+        const r = await cannon(port, headers, settings.durationSec);
+        const [serverAfter, pgAfter] = [await serverCpuMicros(cpuPort), postgresCpuMicros(postmasterPid)];
+        const requests = r.requests.total;
+        const run = {
+          variant,
+          round,
+          requestsPerSec: r.requests.average,
+          latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
+          requests,
+          serverCpuMicrosPerRequest: round1((serverAfter - serverBefore) / requests),
+          postgresCpuMicrosPerRequest: pgBefore === undefined ? null : round1((pgAfter - pgBefore) / requests),
+          errors: r.errors,
+          timeouts: r.timeouts,
+          non2xx: r.non2xx,
+        };
+        runs.push(run);
+        process.stderr.write(
+          `round ${round} ${variant.padEnd(10)} ${run.requestsPerSec.toFixed(0).padStart(6)} req/s  p50 ${run.latencyMs.p50} ms  p99 ${run.latencyMs.p99} ms  server ${run.serverCpuMicrosPerRequest} µs/req  postgres ${run.postgresCpuMicrosPerRequest ?? '-'} µs/req  non-2xx ${run.non2xx}\n`,
+        );
+      } finally {
+        await stop(child);
+      }
+    }
+  }
+} finally {
+  await maintenance.unsafe(`drop database if exists ${database} with (force)`);
+  await maintenance.end();
+  await server.stop();
+}
+
+const summarize = (variant) => {
+  const of = runs.filter((r) => r.variant === variant);
+  return {
+    requestsPerSec: round1(median(of.map((r) => r.requestsPerSec))),
+    latencyMs: { p50: median(of.map((r) => r.latencyMs.p50)), p99: median(of.map((r) => r.latencyMs.p99)) },
+    serverCpuMicrosPerRequest: round1(median(of.map((r) => r.serverCpuMicrosPerRequest))),
+    postgresCpuMicrosPerRequest: round1(median(of.map((r) => r.postgresCpuMicrosPerRequest))),
+  };
+};
+const summary = Object.fromEntries([...new Set(runs.map((r) => r.variant))].map((v) => [v, summarize(v)]));
+const ratio = summary.scoped.requestsPerSec / summary.unscoped.requestsPerSec;
+const failed = runs.filter((r) => r.errors > 0 || r.non2xx > 0 || r.timeouts > 0);
+const result = {
+  benchmark: 'express',
+  description:
+    'GET /projects?limit=20 of the Express example. unscoped: plain Drizzle over the table owner connection, tenant filter by hand, no middleware. scoped: the example app (tenancyMiddleware with subdomain + HS256 JWT + membership, requirePermission, createTenantDb under RLS as an unprivileged login role). Same handler body and query builder. Medians over alternating rounds.',
+  date: new Date().toISOString(),
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    postgres: facts?.postgres ?? 'unknown',
+    postgresSource: server.source,
+    note: 'autocannon, the servers and PostgreSQL share this machine, and other work may have been running on it (see loadAverage).',
+  },
+  settings: { ...settings, rows: facts?.rows, tenants: facts?.tenants, poolSize: 10 },
+  runs,
+  summary: {
+    ...summary,
+    ratio: Math.round(ratio * 1000) / 1000,
+    target: 0.85,
+    meetsTarget: ratio >= 0.85,
+  },
+};
+mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('../results/express.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+const line = (name) => {
+  const s = summary[name];
+  return `${name.padEnd(10)} ${String(s.requestsPerSec).padStart(7)} req/s  p50 ${s.latencyMs.p50} ms  p99 ${s.latencyMs.p99} ms  server ${s.serverCpuMicrosPerRequest} µs/req  postgres ${s.postgresCpuMicrosPerRequest ?? '-'} µs/req\n`;
+};
+process.stdout.write(
+  `\n${Object.keys(summary).map(line).join('')}ratio      ${(ratio * 100).toFixed(1)}% of unscoped throughput (target >= 85%)${failed.length > 0 ? `; ${failed.length} run(s) had errors or non-2xx answers` : ''}\nwritten to bench/results/express.json\n`,
+);
+if (failed.length > 0) process.exit(1);
