@@ -251,7 +251,14 @@ async function main() {
   };
   const pfns = variants({ ...pooled, config });
   const tput = {};
-  for (const name of ['unscoped.prepared', 'unscoped.default', 'scoped.withTenant', 'scoped.prepared', 'scoped.raw', 'naive.transaction']) {
+  for (const name of [
+    'unscoped.prepared',
+    'unscoped.default',
+    'scoped.withTenant',
+    'scoped.prepared',
+    'scoped.raw',
+    'naive.transaction',
+  ]) {
     await throughput(pfns[name]); // warm every pooled connection
     log(`throughput: ${name}, ${CONCURRENCY} callers, pool of ${POOL}`);
     tput[name] = await throughput(pfns[name]);

@@ -80,6 +80,17 @@ describe('round trips of a unit of work', () => {
     expect(roundTrips).toBe(1);
   });
 
+  it('keeps queries returned from an async callback on the fast path; a returned promise costs one more', async () => {
+    const select = (tx: Parameters<Parameters<typeof tenantDb.run>[0]>[0]) =>
+      tx.select({ name: projects.name }).from(projects).where(eq(projects.id, PA));
+    const asyncReturn = await warm(() => tenantDb.withTenant(A, async (tx) => [select(tx), select(tx)]));
+    expect(asyncReturn.result).toEqual([[{ name: 'a-project' }], [{ name: 'a-project' }]]);
+    expect(asyncReturn.roundTrips).toBe(1);
+    const promiseAll = await warm(() => tenantDb.withTenant(A, (tx) => Promise.all([select(tx), select(tx)])));
+    expect(promiseAll.result).toEqual([[{ name: 'a-project' }], [{ name: 'a-project' }]]);
+    expect(promiseAll.roundTrips).toBe(2);
+  });
+
   it('costs n + 1 round trips for n awaited statements', async () => {
     for (const n of [1, 2, 5]) {
       const { result, roundTrips } = await warm(() =>
