@@ -66,7 +66,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'broken.json'), JSON.stringify({ tables: { tasks: { scope: 'workspace' } } }));
   writeFileSync(join(dir, 'ghost.json'), JSON.stringify({ roles, tables: { ghosts: { scope: 'tenant' } } }));
   await db.sql.unsafe(exampleSchemaSql);
-  await db.sql.unsafe(`create role "${login}" login`);
+  await db.sql.unsafe(`create role "${login}" login noinherit`);
 });
 
 afterAll(async () => {

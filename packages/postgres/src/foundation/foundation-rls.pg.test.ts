@@ -83,7 +83,7 @@ describe('the foundation under row level security', () => {
     // The runtime login role as the docs prescribe it: no superuser, owns nothing, granted the two roles. The
     // migration role (here the superuser) owns the tables, which is what the login-role rules want.
     const login = `tenancy_login_${db.suffix}`;
-    await db.sql.unsafe(`create role "${login}" login nosuperuser nobypassrls;
+    await db.sql.unsafe(`create role "${login}" login nosuperuser nobypassrls noinherit;
       grant "${db.config.roles.app}" to "${login}"; grant "${db.config.roles.platform}" to "${login}"`);
     let report: Awaited<ReturnType<typeof lintDatabase>>;
     try {

@@ -37,7 +37,12 @@ export interface LintDatabaseOptions {
  */
 export async function lintDatabase(options: LintDatabaseOptions): Promise<LintReport> {
   const { sql, config } = options;
-  const catalog = await readCatalog({ sql, appRole: config.roles.app, loginRole: options.loginRole });
+  const catalog = await readCatalog({
+    sql,
+    appRole: config.roles.app,
+    platformRole: config.roles.platform,
+    loginRole: options.loginRole,
+  });
   if (options.drift ?? true) {
     let script: string | undefined;
     try {

@@ -115,6 +115,11 @@ export interface CatalogSnapshot {
   appRoleName: string;
   appRole: CatalogRole | undefined;
   loginRole: CatalogRole | undefined;
+  /**
+   * The platform role, when the login role (not a superuser, not the platform role itself) has its privileges
+   * without `SET ROLE`, i.e. is a member with INHERIT. Undefined otherwise.
+   */
+  loginInheritsPlatform?: string | undefined;
   /** Sorted by schema then name. */
   relations: CatalogRelation[];
   policies: CatalogPolicy[];
@@ -129,6 +134,8 @@ export interface CatalogSnapshot {
 export interface ReadCatalogOptions {
   sql: postgres.Sql;
   appRole: string;
+  /** The platform role, for the login-role inheritance check. */
+  platformRole?: string | undefined;
   loginRole?: string | undefined;
 }
 
@@ -180,6 +187,14 @@ export async function readCatalog(options: ReadCatalogOptions): Promise<CatalogS
     const roles = await tx<{ name: string; superuser: boolean; bypassrls: boolean; canlogin: boolean }[]>`
       select rolname as name, rolsuper as superuser, rolbypassrls as bypassrls, rolcanlogin as canlogin
       from pg_roles where rolname in (${appRole}, ${loginRoleName})`;
+    // pg_has_role(..., 'USAGE') is true only for a member whose grant is inherited: MEMBER alone would include the
+    // intended NOINHERIT setup, where the login role can SET ROLE but holds none of the role's privileges.
+    const inherits =
+      options.platformRole === undefined || options.platformRole === loginRoleName
+        ? []
+        : await tx<{ inherits: boolean }[]>`
+            select pg_has_role(l.oid, p.oid, 'USAGE') and not l.rolsuper as inherits
+            from pg_roles l, pg_roles p where l.rolname = ${loginRoleName} and p.rolname = ${options.platformRole}`;
     const role = (name: string): CatalogRole | undefined => {
       const r = roles.find((x) => x.name === name);
       return r && { name: r.name, superuser: r.superuser, bypassRls: r.bypassrls, canLogin: r.canlogin };
@@ -338,6 +353,7 @@ export async function readCatalog(options: ReadCatalogOptions): Promise<CatalogS
       appRoleName: appRole,
       appRole: role(appRole),
       loginRole: role(loginRoleName),
+      loginInheritsPlatform: inherits[0]?.inherits === true ? options.platformRole : undefined,
       relations: relationRows.map(toRelation),
       policies: policyRows.map((p) => ({
         table: p.tablename,

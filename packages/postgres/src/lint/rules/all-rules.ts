@@ -6,6 +6,7 @@ import { appRoleOwnsTables } from './app-role-owns-tables.js';
 import { configuredTableMissing } from './configured-table-missing.js';
 import { foreignKeyWithoutTenantColumn } from './foreign-key-without-tenant-column.js';
 import { loginRoleBypassesRls } from './login-role-bypasses-rls.js';
+import { loginRoleInheritsPlatform } from './login-role-inherits-platform.js';
 import { loginRoleOwnsTenantTables } from './login-role-owns-tenant-tables.js';
 import { materializedViewOverTenantTable } from './materialized-view-over-tenant-table.js';
 import { missingGuardPolicy } from './missing-guard-policy.js';
@@ -45,6 +46,7 @@ export const lintRules: readonly Rule[] = [
   appRoleBypassesRls,
   appRoleOwnsTables,
   loginRoleBypassesRls,
+  loginRoleInheritsPlatform,
   loginRoleOwnsTenantTables,
   unclassifiedTable,
   configuredTableMissing,

@@ -8,7 +8,7 @@ export const loginRoleBypassesRls: Rule = {
   description:
     "The login role (the one the linter connects as, or `loginRole`) is a superuser or has BYPASSRLS. Expected when CI or tests connect as a superuser; the application's runtime login must not be.",
   why: 'Tenant units of work switch to the app role, so row level security applies to them. Anything that runs before the switch or outside the tenant-scoped wrapper (a forgotten raw query, a job) runs as the login role and sees every tenant. A non-privileged login role makes such mistakes fail instead of leak.',
-  fix: 'Log in with a role that is NOSUPERUSER NOBYPASSRLS and has been granted the app and platform roles (grant tenancy_app, tenancy_platform to <login role>).',
+  fix: 'Log in with a role that is NOSUPERUSER NOBYPASSRLS NOINHERIT and has been granted the app and platform roles (grant tenancy_app, tenancy_platform to <login role>).',
   run(catalog) {
     const role = catalog.loginRole;
     if (!role || (!role.superuser && !role.bypassRls)) return [];

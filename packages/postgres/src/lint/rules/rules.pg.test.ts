@@ -488,6 +488,32 @@ describe('login-role-bypasses-rls', () => {
   });
 });
 
+describe('login-role-inherits-platform', () => {
+  it('reports a login role that inherits the platform role, and stays quiet once it is NOINHERIT', async () => {
+    const login = `tenancy_login_${db.suffix}`;
+    await db.sql.unsafe(`create role ${login} login inherit`);
+    try {
+      await applySql(db.sql, generateSql(testConfig(db.suffix, { schemas: ['public'], tables: [] })));
+      await db.sql.unsafe(`grant ${app}, ${platform} to ${login}`);
+      const inherited = await lint({ ddl: PROJECTS, tables: projects, loginRole: login });
+      expect(objectsOf(inherited.report, 'login-role-inherits-platform')).toEqual([login]);
+      expect(inherited.report.findings.find((f) => f.rule === 'login-role-inherits-platform')?.severity).toBe('error');
+
+      await db.sql.unsafe(`alter role ${login} noinherit`);
+      const member = await lint({ ddl: PROJECTS, tables: projects, loginRole: login });
+      expect(objectsOf(member.report, 'login-role-inherits-platform')).toEqual([]);
+    } finally {
+      await db.sql.unsafe(`drop owned by ${login}`);
+      await db.sql.unsafe(`drop role ${login}`);
+    }
+  });
+
+  it('stays quiet for a superuser login role (login-role-bypasses-rls covers it)', async () => {
+    const { report } = await lint({ ddl: PROJECTS, tables: projects });
+    expect(objectsOf(report, 'login-role-inherits-platform')).toEqual([]);
+  });
+});
+
 describe('login-role-owns-tenant-tables', () => {
   it('warns when the login role owns tenant tables', async () => {
     const { report, schema } = await lint({ ddl: PROJECTS, tables: projects });
