@@ -1,3 +1,4 @@
+import type { AuditEvent } from '@tenancy/core';
 import { isTenancyError, runWithTenant } from '@tenancy/core';
 import { sql as dsql, eq, placeholder } from 'drizzle-orm';
 import type postgres from 'postgres';
@@ -9,7 +10,6 @@ import { createTenantDb } from './create-tenant-db.js';
 import type { TenantFixture } from './db-test-fixture.js';
 import { inspectPool, projects, schema, setupTenantFixture, tasks, tenantIds } from './db-test-fixture.js';
 import type { TenantDatabase } from './drizzle-handles.js';
-import type { PlatformAccessEvent } from './platform-audit.js';
 
 const [A, B] = tenantIds(2) as [string, string];
 const PA = '10000000-0000-4000-8000-00000000000a';
@@ -22,7 +22,7 @@ let db: TestDatabase;
 let fx: TenantFixture;
 let client: postgres.Sql;
 let tenantDb: TenantDb<typeof schema>;
-let events: PlatformAccessEvent[];
+let events: AuditEvent[];
 let proxy: RoundTripProxy;
 
 const codeOf = async (p: Promise<unknown>): Promise<string | undefined> => {
@@ -304,10 +304,32 @@ describe('createTenantDb().run', () => {
 });
 
 describe('createTenantDb().asPlatform', () => {
-  it('needs a non-empty reason', async () => {
+  it('needs a non-empty reason and an acting principal', async () => {
     expect(await codeOf(tenantDb.asPlatform({ reason: '  ' }, (tx) => tx.select().from(projects)))).toBe(
       'INVALID_INPUT',
     );
+    events.length = 0;
+    expect(await codeOf(tenantDb.asPlatform({ reason: 'who?' }, (tx) => tx.select().from(projects)))).toBe(
+      'INVALID_INPUT',
+    );
+    expect(events).toEqual([]);
+  });
+
+  it('audits a job by the principal it names, across all tenants', async () => {
+    events.length = 0;
+    const n = await tenantDb.asPlatform({ reason: 'nightly re-index', principalId: 'job:reindex' }, (tx) =>
+      tx.$count(projects),
+    );
+    expect(n).toBe(2);
+    expect(events).toEqual([
+      {
+        type: 'platform.access',
+        at: expect.any(String),
+        tenantId: '*',
+        principalId: 'job:reindex',
+        reason: 'nightly re-index',
+      },
+    ]);
   });
 
   it('needs a platform client', async () => {

@@ -1,9 +1,8 @@
-import { getTenant, requireTenant, TenancyError } from '@tenancy/core';
+import type { AuditErrorHandler, AuditSink } from '@tenancy/core';
+import { createAuditEvent, emitAuditEvent, getTenant, requireTenant, TenancyError } from '@tenancy/core';
 import type postgres from 'postgres';
 import type { DrizzleHandleOptions, DrizzleHandles, TenantDatabase, TenantPreparedQuery } from './drizzle-handles.js';
 import { classifyDrizzleReturned, createDrizzleHandles } from './drizzle-handles.js';
-import type { PlatformAccessEvent, PlatformAuditSink } from './platform-audit.js';
-import { emitPlatformAccess } from './platform-audit.js';
 import type { RuntimeConfig, TenantDbConfig } from './runtime-config.js';
 import { compileRuntimeConfig } from './runtime-config.js';
 import type { TenantIdentity } from './tenant-identity.js';
@@ -28,10 +27,10 @@ export interface CreateTenantDbOptions<TSchema extends Record<string, unknown> =
    * connections. Its login role must be granted the platform role. Without it, `asPlatform()` throws.
    */
   platformClient?: postgres.Sql | undefined;
-  /** Receives a `platform.access` event for every `asPlatform()` call. */
-  audit?: PlatformAuditSink | undefined;
+  /** Receives a `platform.access` event for every `asPlatform()` call (any `@tenancy/core` audit sink). */
+  audit?: AuditSink | undefined;
   /** Told when the audit sink throws or rejects. Default: `console.error` with the event type only. */
-  onAuditError?: ((error: unknown, event: PlatformAccessEvent) => void) | undefined;
+  onAuditError?: AuditErrorHandler | undefined;
   /**
    * Send every statement as a named prepared statement, so a warm statement costs no parse and no describe round
    * trip. Default: true, unless the client was created with `prepare: false` (PgBouncer before 1.21, Supavisor).
@@ -43,8 +42,13 @@ export interface CreateTenantDbOptions<TSchema extends Record<string, unknown> =
 export interface PlatformOptions extends UnitOfWorkOptions {
   /** Why this code crosses tenants; recorded in the audit event. Required, non-empty. */
   reason: string;
-  /** The acting principal, when the tenant context does not carry one (a job, a script). */
+  /**
+   * Who is acting, when the context does not say (a job, a script: e.g. `'job:reindex'`). Default: the context's
+   * principal, else its user. Required one way or the other: every cross-tenant access is attributable.
+   */
   principalId?: string | undefined;
+  /** The tenant this work is about, for the audit event. Default: the tenant in context, else `'*'` (all). */
+  tenantId?: string | undefined;
 }
 
 /** The tenant-scoped database: every unit of work is one transaction scoped to one tenant. */
@@ -120,7 +124,6 @@ export function createTenantDb<TSchema extends Record<string, unknown> = Record<
   const tenantHandles = createDrizzleHandles<TSchema>(client, drizzleOptions);
   const platformHandles = platformClient && createDrizzleHandles<TSchema>(platformClient, drizzleOptions);
   const prepareFor = (c: postgres.Sql) => options.prepare ?? c.options.prepare !== false;
-  const onAuditError = options.onAuditError ?? reportAuditFailure;
 
   async function unitFor<R>(
     c: postgres.Sql,
@@ -164,17 +167,21 @@ export function createTenantDb<TSchema extends Record<string, unknown> = Record<
         );
       }
       const context = getTenant();
-      emitPlatformAccess(
-        options.audit,
-        {
-          type: 'platform.access',
-          at: new Date().toISOString(),
-          tenantId: context?.tenantId ?? null,
-          principalId: platformOptions.principalId ?? context?.principal?.id ?? context?.userId ?? null,
-          reason,
-        },
-        onAuditError,
-      );
+      const principalId = platformOptions.principalId ?? context?.principal?.id ?? context?.userId;
+      if (typeof principalId !== 'string' || principalId === '') {
+        throw new TenancyError(
+          'INVALID_INPUT',
+          'asPlatform() needs to know who is acting: run it in an authenticated context or pass principalId.',
+          { details: { field: 'principalId' } },
+        );
+      }
+      if (options.audit !== undefined) {
+        const tenantId = platformOptions.tenantId ?? context?.tenantId ?? '*';
+        const event = createAuditEvent('platform.access', { tenantId, principalId, reason });
+        // Emitted before the work starts, so a failed attempt is on record too; the sink is never awaited.
+        if (options.onAuditError === undefined) emitAuditEvent(options.audit, event);
+        else emitAuditEvent(options.audit, event, options.onAuditError);
+      }
       return unitFor(platformClient, platformHandles, platformValues(runtime), fn, platformOptions);
     },
     prepare(build) {
@@ -202,9 +209,4 @@ function checkClient(value: unknown, path: string): postgres.Sql {
     });
   }
   return candidate as postgres.Sql;
-}
-
-function reportAuditFailure(error: unknown, event: PlatformAccessEvent): void {
-  // Only the event type: the event names principals and tenants, which do not belong in a generic error log.
-  console.error(`tenancy: the audit sink failed for a "${event.type}" event`, error);
 }
