@@ -1,6 +1,7 @@
 // The API end to end over real HTTP: sign-up, sign-in, invitations, projects and tasks, roles, settings, the audit
 // trail, and `tenancy check` on the database the app set up.
 import { lintDatabase } from '@tenancy/postgres';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp, TestResponse } from './testing/test-app.js';
 import { startTestApp } from './testing/test-app.js';
@@ -446,6 +447,21 @@ describe('tenancy check', () => {
   it('finds no error and no warning on the database the app set up, for the role the app logs in with', async () => {
     const report = await lintDatabase({ sql: app.db.sql, config: app.tenancyConfig, loginRole: app.login.name });
     expect(report.findings.map((f) => `${f.severity} ${f.rule} ${f.object}`)).toEqual([]);
+  });
+
+  it('refuses a query as the login role outside a unit of work, instead of running it', async () => {
+    const raw = postgres(app.login.url, { max: 1, onnotice: () => {} });
+    try {
+      for (const table of ['public.projects', 'public.tasks', 'public.credentials', 'tenancy.tenants']) {
+        const error = await raw.unsafe(`select count(*) from ${table}`).then(
+          () => undefined,
+          (e: { code?: string }) => e.code,
+        );
+        expect([table, error]).toEqual([table, '42501']);
+      }
+    } finally {
+      await raw.end();
+    }
   });
 });
 

@@ -12,10 +12,11 @@ export interface LoginRole {
 }
 
 /**
- * Creates (or updates) the role the app logs in with: LOGIN, not a superuser, no BYPASSRLS, owning nothing, granted
- * the app and platform roles. Connecting as it means a query that bypasses the tenant-scoped wrapper sees nothing
- * (RLS is forced on every tenant table) instead of every tenant. A new random password on every call: the role exists
- * for this process, and no password is kept anywhere. `adminSql` needs CREATEROLE (or superuser).
+ * Creates (or updates) the role the app logs in with: LOGIN, not a superuser, no BYPASSRLS, owning nothing, and
+ * NOINHERIT: it is granted the app and platform roles but holds none of their privileges until a unit of work switches
+ * to one (SET LOCAL ROLE). A query that goes around the tenant-scoped database is refused outright instead of running
+ * against forced RLS. A new random password on every call: no password is kept anywhere. `adminSql` needs CREATEROLE
+ * (or superuser).
  */
 export async function ensureLoginRole(
   adminSql: postgres.Sql,
@@ -33,7 +34,7 @@ export async function ensureLoginRole(
     const [exists] = await tx`select 1 from pg_catalog.pg_roles where rolname = ${name}`;
     if (exists === undefined) await tx.unsafe(`create role ${role} login`);
     await tx.unsafe(
-      `alter role ${role} login nosuperuser nobypassrls nocreatedb nocreaterole password ${literal(password)}`,
+      `alter role ${role} login noinherit nosuperuser nobypassrls nocreatedb nocreaterole password ${literal(password)}`,
     );
     await tx.unsafe(`grant ${ident(config.roles.app)}, ${ident(config.roles.platform)} to ${role}`);
   });

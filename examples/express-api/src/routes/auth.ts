@@ -29,9 +29,10 @@ const acceptSchema = z.strictObject({
 });
 
 /**
- * Sign-up, sign-in and accepting an invitation. Mounted before the tenancy middleware: these routes run before the caller has a token, and a
- * stale token sent along must not stop someone from signing in again. Sign-in still needs the tenant, which it
- * resolves from the host (or `x-tenant`) with core's resolver, so a suspended or unknown tenant is refused as usual.
+ * Sign-up, sign-in and accepting an invitation. Mounted before the tenancy middleware: these routes run before the
+ * caller has a token for the tenant, and a stale token sent along must not stop someone from signing in again.
+ * Sign-in still needs the tenant, which it resolves from the host (or `x-tenant`) with core's resolver, so a suspended
+ * or unknown tenant is refused as usual.
  */
 export function authRoutes(services: AppServices): Router {
   const { sql, tenancyConfig, tokens, config, store, lifecycle } = services;
