@@ -33,7 +33,7 @@ export {
 // Tenant-scoped database (one transaction per unit of work, tenant and role set in one statement)
 export type { CreateTenantDbOptions, PlatformOptions, TenantDb } from './db/create-tenant-db.js';
 export { createTenantDb } from './db/create-tenant-db.js';
-export type { TenantDatabase } from './db/drizzle-handles.js';
+export type { TenantDatabase, TenantPreparedQuery } from './db/drizzle-handles.js';
 export type { PlatformAccessEvent, PlatformAuditSink } from './db/platform-audit.js';
 export type { TenantDbConfig } from './db/runtime-config.js';
 export type { TenantIdentity } from './db/tenant-identity.js';

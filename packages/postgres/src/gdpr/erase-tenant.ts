@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ResolvedTenancyConfig } from '../config/config-types.js';
 import { toTenancyError } from '../foundation/database-error.js';
 import { AUDIT_MAINTENANCE_SETTING } from '../foundation/foundation-sql.js';
+import { jsonText } from '../foundation/json-text.js';
 import { defaultFoundationConfig, withPlatformTransaction } from '../foundation/platform-transaction.js';
 import { parseInput, uuidSchema } from '../lifecycle/lifecycle-input.js';
 import { notifyTenantChanged, TENANT_INVALIDATION_CHANNEL } from '../store/listen-for-invalidations.js';
@@ -94,7 +95,7 @@ export async function eraseTenant(options: EraseTenantOptions): Promise<ErasureC
         const counts = await eraseTenantRows(tx, config, data.tenantId, options);
         if (config.foundation) {
           await tx`insert into ${tx(config.helperSchema)}.platform_audit_log (subject_tenant_id, actor_id, action, data)
-            values (${data.tenantId}, ${data.actorId ?? null}, 'tenant.erased', ${tx.json({ rows: counts })})`;
+            values (${data.tenantId}, ${data.actorId ?? null}, 'tenant.erased', ${jsonText({ rows: counts })}::text::jsonb)`;
         }
         await notifyTenantChanged(tx, data.tenantId, options.channel ?? TENANT_INVALIDATION_CHANNEL);
         return counts;

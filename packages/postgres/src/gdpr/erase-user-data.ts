@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ResolvedTenancyConfig } from '../config/config-types.js';
 import { toTenancyError } from '../foundation/database-error.js';
 import { AUDIT_MAINTENANCE_SETTING } from '../foundation/foundation-sql.js';
+import { jsonText } from '../foundation/json-text.js';
 import { defaultFoundationConfig, withPlatformTransaction } from '../foundation/platform-transaction.js';
 import { parseInput, uuidSchema } from '../lifecycle/lifecycle-input.js';
 import { notifyTenantChanged, TENANT_INVALIDATION_CHANNEL } from '../store/listen-for-invalidations.js';
@@ -163,7 +164,7 @@ export async function eraseUserData(options: EraseUserDataOptions): Promise<User
         }
 
         await tx`insert into ${s}.audit_log (tenant_id, actor_id, action, target_type, data)
-          values (${data.tenantId}, ${data.actorId ?? null}, 'member.erased', 'user', ${tx.json({ deleted, anonymized })})`;
+          values (${data.tenantId}, ${data.actorId ?? null}, 'member.erased', 'user', ${jsonText({ deleted, anonymized })}::text::jsonb)`;
         await notifyTenantChanged(tx, data.tenantId, options.channel ?? TENANT_INVALIDATION_CHANNEL);
         return { deleted, anonymized };
       },

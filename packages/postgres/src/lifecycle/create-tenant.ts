@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createAuditEvent, TenancyError } from '@tenancy/core';
 import type postgres from 'postgres';
 import { z } from 'zod';
+import { jsonText } from '../foundation/json-text.js';
 import { PERMISSION_PATTERN } from '../foundation/patterns.js';
 import type { TenantBranding, TenantSettings } from '../foundation/tenant-settings.js';
 import { tenantBrandingSchema, tenantSettingsSchema } from '../foundation/tenant-settings.js';
@@ -111,7 +112,7 @@ export async function createTenant(context: LifecycleContext, input: CreateTenan
     const [tenant] = await tx<PostgresTenantRecord[]>`
       insert into ${s}.tenants (id, slug, name, plan, settings, branding)
       values (${tenantId}, ${data.slug}, ${data.name}, ${data.plan ?? null},
-        ${tx.json((data.settings ?? {}) as postgres.JSONValue)}, ${tx.json((data.branding ?? {}) as postgres.JSONValue)})
+        ${jsonText(data.settings)}::text::jsonb, ${jsonText(data.branding)}::text::jsonb)
       returning id, slug, name, status, plan, settings, branding`;
     if (tenant === undefined) throw new TenancyError('INTERNAL', 'createTenant: the insert returned no row.');
 

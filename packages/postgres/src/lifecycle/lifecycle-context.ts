@@ -7,6 +7,7 @@ import { toTenancyError } from '../foundation/database-error.js';
 import { defaultFoundationConfig, withPlatformTransaction } from '../foundation/platform-transaction.js';
 import { notifyTenantChanged, TENANT_INVALIDATION_CHANNEL } from '../store/listen-for-invalidations.js';
 import './lifecycle-audit-events.js';
+import { jsonText } from '../foundation/json-text.js';
 
 /** Options shared by every lifecycle function: where the foundation lives and where audit events go. */
 export interface LifecycleOptions {
@@ -138,7 +139,7 @@ export async function writeAuditLog(
   const s = tx(context.config.helperSchema);
   await tx`insert into ${s}.audit_log (tenant_id, actor_id, action, target_type, target_id, data)
     values (${row.tenantId}, ${row.actorId}, ${row.action}, ${row.targetType ?? null}, ${row.targetId ?? null},
-      ${tx.json((row.data ?? {}) as postgres.JSONValue)})`;
+      ${jsonText(row.data)}::text::jsonb)`;
 }
 
 /** Writes one row of the platform audit log: what must outlive the tenant it is about. */
@@ -149,7 +150,7 @@ export async function writePlatformAuditLog(
 ): Promise<void> {
   const s = tx(config.helperSchema);
   await tx`insert into ${s}.platform_audit_log (subject_tenant_id, actor_id, action, data)
-    values (${row.subjectTenantId}, ${row.actorId}, ${row.action}, ${tx.json((row.data ?? {}) as postgres.JSONValue)})`;
+    values (${row.subjectTenantId}, ${row.actorId}, ${row.action}, ${jsonText(row.data)}::text::jsonb)`;
 }
 
 /** The tenant row locked for the rest of the transaction, or TENANT_NOT_FOUND. */

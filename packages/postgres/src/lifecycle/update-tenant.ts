@@ -1,6 +1,6 @@
 import { createAuditEvent, TenancyError } from '@tenancy/core';
-import type postgres from 'postgres';
 import { z } from 'zod';
+import { jsonText } from '../foundation/json-text.js';
 import type { TenantBranding, TenantSettings } from '../foundation/tenant-settings.js';
 import { tenantBrandingSchema, tenantSettingsSchema } from '../foundation/tenant-settings.js';
 import type { PostgresTenantRecord } from '../store/uncached-postgres-tenant-store.js';
@@ -43,13 +43,12 @@ export async function updateTenant(context: LifecycleContext, input: UpdateTenan
   return runStep(context, { action: 'updateTenant', tenantId: data.tenantId, actorId }, async (tx) => {
     await lockActiveTenant(tx, context, data.tenantId);
     const s = tx(context.config.helperSchema);
-    const json = (value: unknown) => tx.json(value as postgres.JSONValue);
     const [tenant] = await tx<PostgresTenantRecord[]>`
       update ${s}.tenants set
         name = coalesce(${data.name ?? null}, name),
         plan = case when ${data.plan !== undefined} then ${data.plan ?? null} else plan end,
-        settings = coalesce(${data.settings === undefined ? null : json(data.settings)}::jsonb, settings),
-        branding = coalesce(${data.branding === undefined ? null : json(data.branding)}::jsonb, branding)
+        settings = coalesce(${data.settings === undefined ? null : jsonText(data.settings)}::text::jsonb, settings),
+        branding = coalesce(${data.branding === undefined ? null : jsonText(data.branding)}::text::jsonb, branding)
       where id = ${data.tenantId}
       returning id, slug, name, status, plan, settings, branding`;
     if (tenant === undefined) throw new TenancyError('TENANT_NOT_FOUND', 'No tenant with this id.');
