@@ -1,4 +1,4 @@
-import type { PlatformAccessEvent } from '@tenancy/postgres';
+import type { AuditEvent } from '@tenancy/core';
 import { withPlatformTransaction } from '@tenancy/postgres';
 import { config } from './config';
 import { services } from './services';
@@ -9,7 +9,9 @@ import { services } from './services';
  * @example
  * createTenantDb({ client, platformClient, audit: recordPlatformAccess });
  */
-export async function recordPlatformAccess(event: PlatformAccessEvent): Promise<void> {
+export async function recordPlatformAccess(event: AuditEvent): Promise<void> {
+  // The sink receives every audit event type; this one records platform access only.
+  if (event.type !== 'platform.access') return;
   const s = config.helperSchema;
   await withPlatformTransaction(services().platformSql, config, { actorId: event.principalId }, async (tx) => {
     await tx`insert into ${tx(s)}.platform_audit_log (actor_id, action, subject_tenant_id, data)

@@ -25,9 +25,8 @@ function createServices(): Services {
   // `asPlatform()` gets its own small pool: a burst of admin queries cannot starve tenant requests, and the wrapper
   // refuses to share one pool between the two.
   const platformDbSql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
-  // The store and the lifecycle use plain postgres.js and need a client Drizzle has not touched: createTenantDb
-  // installs Drizzle's pass-through serializers on its clients (as `drizzle(client)` does), after which
-  // postgres.js `sql.json(...)` parameters, which the lifecycle writes branding and settings with, fail.
+  // The store and the lifecycle get a pool of their own, apart from the tenant requests' pool. (They would also work
+  // on the client createTenantDb was built on: they bind JSON as text, unaffected by Drizzle's serializers.)
   const platformSql = postgres(databaseUrl, { max: 3, onnotice: () => {} });
   return {
     sql,
