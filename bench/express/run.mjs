@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Express throughput: the example's read endpoint (GET /projects?limit=20) with and without tenancy, same handler body
-// and query builder, one database of a few thousand rows:
+// and the same prepared Drizzle query, one database of a few thousand rows:
 //   unscoped    plain Drizzle over the table owner's connection, tenant filter written by hand, no middleware
 //   scoped      the example app itself: tenancyMiddleware (subdomain + HS256 JWT + membership), requirePermission,
 //               createTenantDb under RLS as the unprivileged login role
@@ -200,7 +200,7 @@ const failed = runs.filter((r) => r.errors > 0 || r.non2xx > 0 || r.timeouts > 0
 const result = {
   benchmark: 'express',
   description:
-    'GET /projects?limit=20 of the Express example. unscoped: plain Drizzle over the table owner connection, tenant filter by hand, no middleware. scoped: the example app (tenancyMiddleware with subdomain + HS256 JWT + membership, requirePermission, createTenantDb under RLS as an unprivileged login role). Same handler body and query builder. Medians over alternating rounds.',
+    'GET /projects?limit=20 of the Express example. unscoped: plain Drizzle over the table owner connection, tenant filter by hand, no middleware. scoped: the example app (tenancyMiddleware with subdomain + HS256 JWT + membership, requirePermission, createTenantDb under RLS as an unprivileged login role). Same handler body and the same prepared Drizzle query (tenantDb.prepare in the app, .prepare() on plain Drizzle). Medians over alternating rounds.',
   date: new Date().toISOString(),
   machine: {
     cpus: os.cpus().length,

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { requireTenant } from '@tenancy/core';
 import { createTenantDb, resolveConfig } from '@tenancy/postgres';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { createApp } from '../../examples/express-api/src/app.js';
@@ -21,7 +21,7 @@ import { loadAppConfig } from '../../examples/express-api/src/app-config.js';
 import { applySchema } from '../../examples/express-api/src/database/apply-schema.js';
 import { ensureLoginRole } from '../../examples/express-api/src/database/login-role.js';
 import { pageSchema, parse } from '../../examples/express-api/src/http/validate.js';
-import { selectProjectsPage, toPage } from '../../examples/express-api/src/routes/projects.js';
+import { pageValues, projectsPageQuery, toPage } from '../../examples/express-api/src/routes/projects.js';
 import { projects } from '../../examples/express-api/src/schema.js';
 import { seedDemo } from '../../examples/express-api/src/seed.js';
 import { createAppServices } from '../../examples/express-api/src/services.js';
@@ -113,15 +113,16 @@ async function setup(adminUrl: string): Promise<void> {
   );
 }
 
-// The baseline: the same handler body and the same query builder as GET /projects, on a plain Drizzle instance over
+// The baseline: the same handler body and the same prepared query as GET /projects, on a plain Drizzle instance over
 // the table owner's connection, with the tenant filter written by hand. No resolution, no token, no RLS.
 async function unscoped(adminUrl: string, tenantId: string): Promise<void> {
   const db = drizzle(postgres(adminUrl, { max: 10, onnotice: () => {} }));
   const app = express();
   app.use(express.json());
+  const listProjects = projectsPageQuery(db, eq(projects.tenantId, tenantId));
   app.get('/projects', async (req, res) => {
     const page = parse(pageSchema, req.query, 'query');
-    const rows = await selectProjectsPage(db, page, eq(projects.tenantId, tenantId));
+    const rows = await listProjects.execute(pageValues(page));
     res.json(toPage(rows, page));
   });
   await listen(app);
@@ -144,9 +145,10 @@ async function middlewareOnly(adminUrl: string, loginUrl: string): Promise<void>
   const app = express();
   app.use(express.json());
   app.use(tenancyMiddleware(services.tenancy));
+  const listProjects = projectsPageQuery(db, eq(projects.tenantId, sql.placeholder('tenantId')));
   app.get('/projects', requirePermission('project:read'), async (req, res) => {
     const page = parse(pageSchema, req.query, 'query');
-    const rows = await selectProjectsPage(db, page, eq(projects.tenantId, requireTenant().tenantId));
+    const rows = await listProjects.execute({ ...pageValues(page), tenantId: requireTenant().tenantId });
     res.json(toPage(rows, page));
   });
   await listen(app);
@@ -157,9 +159,10 @@ async function databaseOnly(loginUrl: string, tenantId: string): Promise<void> {
   const db = createTenantDb({ client: postgres(loginUrl, { max: 10, onnotice: () => {} }), config: tenancyConfig });
   const app = express();
   app.use(express.json());
+  const listProjects = db.prepare((tx) => projectsPageQuery(tx));
   app.get('/projects', async (req, res) => {
     const page = parse(pageSchema, req.query, 'query');
-    const rows = await db.withTenant(tenantId, (tx) => selectProjectsPage(tx, page));
+    const rows = await db.withTenant(tenantId, (tx) => listProjects.execute(tx, pageValues(page)));
     res.json(toPage(rows, page));
   });
   await listen(app);

@@ -3,7 +3,7 @@ import { requirePermission } from '@tenancy/express';
 import type { TenantDb } from '@tenancy/postgres';
 import { auditLog } from '@tenancy/postgres/schema';
 import type { SQL } from 'drizzle-orm';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -31,17 +31,25 @@ const updateSchema = createSchema
 const paramsSchema = z.strictObject({ projectId: idSchema });
 
 /**
- * One page of projects, newest first. No `where tenant_id = ...`: inside a unit of work the policies return this
- * tenant's rows only. `where` exists for the benchmark's unscoped baseline, which has to filter by hand.
+ * The list query, newest first, with the page as placeholders: built once and run as a prepared statement, so a
+ * request pays for neither building the SQL nor parsing it. No `where tenant_id = ...`: inside a unit of work the
+ * policies return this tenant's rows only. `where` exists for the benchmark's unscoped baseline, which has to filter by
+ * hand.
  */
-export function selectProjectsPage(db: PostgresJsDatabase, page: Page, where?: SQL | undefined) {
+export function projectsPageQuery(db: PostgresJsDatabase, where?: SQL | undefined) {
   return db
     .select(projectColumns)
     .from(projects)
     .where(where)
     .orderBy(desc(projects.createdAt), desc(projects.id))
-    .limit(page.limit + 1)
-    .offset(page.offset);
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare('list_projects');
+}
+
+/** The placeholder values for one page: one row more than asked for, to tell whether another page follows. */
+export function pageValues(page: Page): { limit: number; offset: number } {
+  return { limit: page.limit + 1, offset: page.offset };
 }
 
 /** The response body of a list endpoint: the page, and where the next one starts (null at the end). */
@@ -58,10 +66,13 @@ export function toPage<T>(rows: readonly T[], page: Page) {
 /** Projects: tenant-wide CRUD. Every handler runs in the request's tenant (the middleware's context). */
 export function projectRoutes(db: TenantDb): Router {
   const router = Router();
+  // The hottest query of the API, prepared once for every unit of work (tenantDb.prepare): it runs scoped like any
+  // other query, in the tenant of the unit it is executed in.
+  const listProjects = db.prepare((tx) => projectsPageQuery(tx));
 
   router.get('/projects', requirePermission('project:read'), async (req, res) => {
     const page = parse(pageSchema, req.query, 'query');
-    const rows = await db.run((tx) => selectProjectsPage(tx, page));
+    const rows = await db.run((tx) => listProjects.execute(tx, pageValues(page)));
     res.json(toPage(rows, page));
   });
 
