@@ -155,7 +155,9 @@ describe('invitations', () => {
     });
     const reused = await accept('mia@acme.test');
     expectProblem(reused, 400, 'INVALID_INPUT');
-    expect(reused.body.detail).toBe('The invitation is invalid, expired or used.');
+    expect(reused.body.detail).toBe(
+      'The invitation is invalid, expired or used, or the password is not the one of this account.',
+    );
 
     // A member may create projects but not delete them.
     const token = accepted.body.token;
@@ -175,12 +177,18 @@ describe('invitations', () => {
     expect(signIn.status).toBe(200);
   });
 
-  it('refuses a token that is not an invitation', async () => {
-    const res = await app.request(BARE, '/invitations/accept', {
-      method: 'POST',
-      body: { token: 'A'.repeat(43), email: 'mia@acme.test', password: PASSWORD },
-    });
-    expectProblem(res, 400, 'INVALID_INPUT');
+  it('answers a bad token the same whether or not the address has an account', async () => {
+    const accept = (email: string, token: string) =>
+      app.request(BARE, '/invitations/accept', {
+        method: 'POST',
+        body: { token, email, password: 'not the password' },
+      });
+    const existing = await accept('ada@acme.test', 'A'.repeat(43));
+    const unknown = await accept('nobody-here@acme.test', 'A'.repeat(43));
+    const malformed = await accept('nobody-here@acme.test', 'not-a-token');
+    expectProblem(existing, 400, 'INVALID_INPUT');
+    expect(unknown.body).toEqual(existing.body);
+    expect(malformed.body).toEqual(existing.body);
   });
 
   it('revokes a pending invitation', async () => {

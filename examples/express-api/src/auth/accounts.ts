@@ -1,4 +1,4 @@
-import { TenancyError } from '@tenancy/core';
+import { isTenancyError, TenancyError } from '@tenancy/core';
 import type { AcceptedInvitation, ResolvedTenancyConfig, TenantLifecycle } from '@tenancy/postgres';
 import type postgres from 'postgres';
 import { TENANT_ROLES } from '../permissions.js';
@@ -69,16 +69,30 @@ export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<Sig
   };
 }
 
+// One answer for a bad token and for a wrong password of an existing account: otherwise anyone could ask, token or
+// not, whether an e-mail address has an account here.
+const INVITE_REFUSED = 'The invitation is invalid, expired or used, or the password is not the one of this account.';
+
 /**
- * Accepts an invitation: only for the invited e-mail address, once, before it expires (the lifecycle checks all three
- * and answers 400 INVALID_INPUT with one message for every reason). A new user sets their password here.
+ * Accepts an invitation: only for the invited e-mail address, once, before it expires (the lifecycle checks all three).
+ * A new user sets their password here; an existing one proves theirs. Every refusal of the token or the password is
+ * the same 400 INVALID_INPUT.
  */
 export async function acceptInvite(deps: AccountDeps, input: AcceptInviteInput): Promise<AcceptedInvitation> {
-  const newHash = await proveOrPrepare(deps, input.email, input.password);
-  const accepted = await deps.lifecycle.acceptInvitation({
-    token: input.token,
-    user: { email: input.email, ...(input.displayName === undefined ? {} : { displayName: input.displayName }) },
-  });
+  let newHash: string | undefined;
+  let accepted: AcceptedInvitation;
+  try {
+    newHash = await proveOrPrepare(deps, input.email, input.password);
+    accepted = await deps.lifecycle.acceptInvitation({
+      token: input.token,
+      user: { email: input.email, ...(input.displayName === undefined ? {} : { displayName: input.displayName }) },
+    });
+  } catch (error) {
+    if (isTenancyError(error, 'UNAUTHENTICATED') || isTenancyError(error, 'INVALID_INPUT')) {
+      throw new TenancyError('INVALID_INPUT', INVITE_REFUSED, { details: { field: 'token' } });
+    }
+    throw error;
+  }
   if (newHash !== undefined) await setInitialPassword(deps.sql, deps.tenancyConfig, accepted.userId, newHash);
   return accepted;
 }
