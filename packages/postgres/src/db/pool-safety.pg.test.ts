@@ -239,7 +239,9 @@ describe('pool safety', () => {
     expect(unexpected).toEqual([]);
     expect(results.ok + results.timedOut).toBe(300);
     expect(results.timedOut).toBeGreaterThan(30);
-    expect(results.ok).toBeGreaterThan(150);
+    // Every unit without a deadline (150) succeeded: a stray cancel would have failed one. Whether any unit with a
+    // deadline beats it depends on the machine's load, so that is not asserted.
+    expect(results.ok).toBeGreaterThanOrEqual(150);
     const pool = await inspectPool(client, 2);
     expect(pool.map(({ pid: _, ...rest }) => rest)).toEqual([
       { tenant: null, user: null, workspace: null, role: fx.login },

@@ -99,6 +99,6 @@ describe('ruleCatalog', () => {
       expect(rule.why.length).toBeGreaterThan(10);
       expect(rule.fix.length).toBeGreaterThan(10);
     }
-    expect(ids.length).toBe(24);
+    expect(ids.length).toBe(25);
   });
 });

@@ -64,7 +64,9 @@ beforeAll(async () => {
   currentUser = row!.u;
   await db.sql.unsafe(SCHEMA);
   await applySql(db.sql, generateSql(config()));
-  await db.sql.unsafe(`create role ${login} login nosuperuser nobypassrls; grant ${app}, ${platform} to ${login}`);
+  await db.sql.unsafe(
+    `create role ${login} login nosuperuser nobypassrls noinherit; grant ${app}, ${platform} to ${login}`,
+  );
 });
 
 afterAll(async () => {
