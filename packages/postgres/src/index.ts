@@ -91,8 +91,11 @@ export {
   citusDialect,
   GENERATOR_VERSION,
   generateSql,
+  ident,
+  literal,
   planPolicies,
   postgresDialect,
+  qualify,
 } from './generate/index.js';
 // Tenant lifecycle (onboarding, invitations, roles, suspend, delete, purge)
 export type {

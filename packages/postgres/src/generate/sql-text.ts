@@ -17,19 +17,31 @@ const KEYWORDS = new Set(
 
 /**
  * Quotes an identifier only when it must be quoted, so the common case (`public.projects`) stays readable and the
- * rest (`"Projects"`, `"user"`) still means exactly the object the config names.
+ * rest (`"Projects"`, `"user"`) still means exactly the object the config names. For dialect authors.
+ * @example
+ * ident('projects'); // projects
+ * ident('user'); // "user"
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/rls.md#dialects
  */
 export function ident(name: string): string {
   if (/^[a-z_][a-z0-9_$]*$/.test(name) && !KEYWORDS.has(name)) return name;
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** `schema.name`, each part quoted when needed. */
+/**
+ * `schema.name`, each part quoted when needed.
+ * @example
+ * qualify('public', 'Projects'); // public."Projects"
+ */
 export function qualify(schema: string, name: string): string {
   return `${ident(schema)}.${ident(name)}`;
 }
 
-/** A standard SQL string literal (standard_conforming_strings is on by default since PostgreSQL 9.1). */
+/**
+ * A standard SQL string literal (standard_conforming_strings is on by default since PostgreSQL 9.1).
+ * @example
+ * literal("it's"); // 'it''s'
+ */
 export function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
