@@ -125,6 +125,83 @@ function rls(r) {
   ].join('\n');
 }
 
+function wrapper(r) {
+  const labels = {
+    'unscoped.prepared': 'Drizzle `.prepare()`, unscoped, no transaction (baseline)',
+    'unscoped.default': 'Drizzle default (unnamed statement), unscoped',
+    'scoped.withTenant': '`withTenant` + Drizzle query returned unawaited',
+    'scoped.prepared': '`withTenant` + `tenantDb.prepare()`',
+    'scoped.raw': '`withTenantSql` (raw postgres.js)',
+    'naive.transaction': 'naive: `db.transaction` + awaited `set_config`',
+  };
+  return [
+    '## Tenant-scoped database (`withTenant`) against an unscoped query',
+    '',
+    `${fmt(r.setup?.tenants)} tenants x ${fmt((r.setup?.tenants ?? 0) * (r.setup?.rowsPerTenant ?? 0))} rows; a single-row read by`,
+    'primary key. Latency: p50/p99 over interleaved rounds on one connection; round trips counted by the TCP proxy of',
+    '`@tenancy/postgres/testing`; throughput: 50 concurrent callers on a pool of 10. Targets: p50 within 1.25x and p99',
+    'within 1.5x of the unscoped Drizzle query; the naive pattern about 3x. `bench/wrapper/run.mjs`.',
+    '',
+    machineLine(r.machine, r.date),
+    '',
+    table(
+      ['variant', 'round trips', 'p50 µs', 'p99 µs', 'p50 vs baseline', 'p99 vs baseline', 'throughput/s'],
+      Object.entries(r.results).map(([k, x]) => [
+        labels[k] ?? k,
+        fmt(x.roundTrips),
+        fmt(x.p50Us),
+        fmt(x.p99Us),
+        `${x.p50VsUnscopedPrepared ?? 1}x`,
+        `${x.p99VsUnscopedPrepared ?? 1}x`,
+        fmt(x.throughputPerSecond),
+      ]),
+    ),
+  ].join('\n');
+}
+
+function express(r) {
+  const s = r.summary ?? {};
+  const row = (name) => {
+    const x = s[name] ?? {};
+    return [
+      name,
+      fmt(x.requestsPerSec ?? x.requestsPerSecond),
+      fmt(x.latencyMs?.p50),
+      fmt(x.latencyMs?.p99),
+      fmt(x.serverCpuMicrosPerRequest, 1),
+    ];
+  };
+  return [
+    '## Express example: throughput with and without tenancy',
+    '',
+    r.description ?? '',
+    '',
+    `autocannon, ${r.settings?.connections} connections, ${r.settings?.durationSec} s x ${r.settings?.rounds} alternating rounds, medians; pool ${r.settings?.poolSize}. Target: scoped at least 85% of unscoped. \`bench/express/run.mjs\`.`,
+    '',
+    machineLine(
+      {
+        cpu: r.machine?.cpuModel,
+        cores: r.machine?.cpus,
+        node: r.machine?.node,
+        postgres: r.machine?.postgres,
+        loadAverage: r.machine?.loadAverage,
+      },
+      r.date,
+    ),
+    '',
+    table(
+      ['variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req'],
+      Object.keys(s)
+        .filter((k) => typeof s[k] === 'object' && s[k] !== null && !Array.isArray(s[k]))
+        .map(row),
+    ),
+    '',
+    typeof s.ratio === 'number'
+      ? `Scoped throughput: **${(s.ratio * (s.ratio <= 1 ? 100 : 1)).toFixed(1)}%** of unscoped.`
+      : '',
+  ].join('\n');
+}
+
 function generic(name, r) {
   return [
     `## ${name}`,
@@ -137,7 +214,7 @@ function generic(name, r) {
   ].join('\n');
 }
 
-const RENDERERS = { permissions, resolve, rls };
+const RENDERERS = { permissions, resolve, rls, wrapper, express };
 const ORDER = ['permissions', 'resolve', 'rls', 'wrapper', 'express'];
 
 export function renderBenchmarks(extra = {}) {
