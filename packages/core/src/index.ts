@@ -18,6 +18,8 @@ export {
 export type { TenantContext } from './context/tenant-context.js';
 export type { TenancyErrorCode } from './errors/codes.js';
 export { httpStatusOf, TENANCY_ERROR_CODES } from './errors/codes.js';
+export type { ProblemDetails } from './errors/problem-details.js';
+export { PROBLEM_JSON, toProblemDetails } from './errors/problem-details.js';
 export type { TenancyErrorOptions } from './errors/tenancy-error.js';
 export { isTenancyError, TenancyError } from './errors/tenancy-error.js';
 export type { AssertedMembership, AssertMembershipOptions } from './identity/assert-membership.js';

@@ -1,8 +1,7 @@
 import { STATUS_CODES } from 'node:http';
-import { isTenancyError, TenancyError } from '@tenancy/core';
+import type { ProblemDetails } from '@tenancy/core';
+import { isTenancyError, PROBLEM_JSON, TenancyError, toProblemDetails } from '@tenancy/core';
 import type { ErrorRequestHandler, Request } from 'express';
-import type { ProblemDetails } from './problem-details.js';
-import { INTERNAL_PROBLEM, PROBLEM_JSON, problemOfTenancyError } from './problem-details.js';
 
 /** Options for {@link tenancyErrorHandler}. */
 export interface TenancyErrorHandlerOptions {
@@ -36,16 +35,16 @@ export function tenancyErrorHandler(options: TenancyErrorHandlerOptions = {}): E
 }
 
 function problemOf(error: unknown): ProblemDetails {
-  if (isTenancyError(error)) return problemOfTenancyError(error);
+  if (isTenancyError(error)) return toProblemDetails(error);
   if (isExposedClientError(error)) {
     if (error.type === 'entity.parse.failed') {
       // body-parser's message quotes part of the body; a fixed text is enough for the caller and safe to log.
-      return problemOfTenancyError(new TenancyError('INVALID_INPUT', 'The request body is not valid JSON.'));
+      return toProblemDetails(new TenancyError('INVALID_INPUT', 'The request body is not valid JSON.'));
     }
     const status = error.status ?? error.statusCode ?? 400;
     return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Bad Request', status, detail: error.message };
   }
-  return INTERNAL_PROBLEM;
+  return toProblemDetails(error);
 }
 
 interface ExposedClientError {
