@@ -1,6 +1,7 @@
 import type { AuditSink } from '../audit/audit-sink.js';
 import { createAuditEvent } from '../audit/create-audit-event.js';
 import { TenancyError } from '../errors/tenancy-error.js';
+import { assertTenantActive } from '../model/assert-tenant-active.js';
 import type { Membership } from '../model/membership.js';
 import type { Principal } from '../model/principal.js';
 import type { TenantRecord } from '../model/tenant.js';
@@ -45,10 +46,7 @@ export async function assertMembership(options: AssertMembershipOptions): Promis
   const { store, tenant, principal, platform } = options;
   if (platform !== undefined) return platformAccess(options, platform);
 
-  if (tenant.status === 'deleted') throw new TenancyError('TENANT_NOT_FOUND', 'No such tenant.');
-  if (tenant.status !== 'active') {
-    throw new TenancyError('TENANT_SUSPENDED', 'This tenant is suspended; nothing can be done in it until resumed.');
-  }
+  assertTenantActive(tenant);
   const membership = await store.getMembership(tenant.id, principal.id);
   if (membership === null) {
     throw new TenancyError('MEMBERSHIP_REQUIRED', 'You are not a member of this tenant.');

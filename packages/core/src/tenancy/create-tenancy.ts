@@ -8,6 +8,7 @@ import { assertMembership } from '../identity/assert-membership.js';
 import type { Identity } from '../identity/create-identity.js';
 import { createIdentity } from '../identity/create-identity.js';
 import type { IdentityOptions } from '../identity/identity-options.js';
+import { assertTenantActive } from '../model/assert-tenant-active.js';
 import type { Membership } from '../model/membership.js';
 import type { Principal } from '../model/principal.js';
 import type { TenantRecord } from '../model/tenant.js';
@@ -210,25 +211,16 @@ export function createTenancy<TPermission extends string = string>(
       verify: async (job) => {
         const tenantId = parseTenantId(job.tenantId, idFormat);
         const tenant = await store.findById(tenantId);
-        if (tenant === null || tenant.status === 'deleted')
-          throw new TenancyError('TENANT_NOT_FOUND', 'No such tenant.');
-        if (tenant.status !== 'active') {
-          throw new TenancyError('TENANT_SUSPENDED', 'The job’s tenant is suspended; the job did not run.');
-        }
+        if (tenant === null) throw new TenancyError('TENANT_NOT_FOUND', 'No such tenant.');
+        const workspace = job.workspaceId ? { workspaceId: job.workspaceId } : {};
         if (job.userId === undefined) {
-          return Object.freeze({ tenantId, tenant, ...(job.workspaceId ? { workspaceId: job.workspaceId } : {}) });
+          assertTenantActive(tenant);
+          return Object.freeze({ tenantId, tenant, ...workspace });
         }
-        const membership = await store.getMembership(tenantId, job.userId);
-        if (membership === null) {
-          throw new TenancyError('MEMBERSHIP_REQUIRED', 'The job’s user is no longer a member of its tenant.');
-        }
-        return Object.freeze({
-          tenantId,
-          tenant,
-          userId: job.userId,
-          membership,
-          ...(job.workspaceId ? { workspaceId: job.workspaceId } : {}),
-        });
+        // The same checks as a request: the tenant is active and the user is (still) a member of it.
+        const principal: Principal = { id: job.userId, claims: {}, platformAdmin: false };
+        const { membership } = await assertMembership({ store, tenant, principal });
+        return Object.freeze({ tenantId, tenant, userId: job.userId, membership, ...workspace });
       },
     });
   }
