@@ -7,24 +7,22 @@ const T = '00000000-0000-4000-8000-000000000001';
 const U = '30000000-0000-4000-8000-000000000001';
 
 describe('compileRuntimeConfig', () => {
-  it('builds one schema-qualified context statement with the default names', () => {
+  it('builds one prelude: begin, then one schema-qualified statement setting tenant, user, workspace and role', () => {
     const runtime = compileRuntimeConfig();
-    expect(runtime.contextStatement([T, '', '', 'tenancy_app'], true)).toEqual({
-      text: "select pg_catalog.set_config('tenancy.tenant_id', $1, true), pg_catalog.set_config('tenancy.user_id', $2, true), pg_catalog.set_config('tenancy.workspace_id', $3, true), pg_catalog.set_config('role', $4, true)",
-      params: [T, '', '', 'tenancy_app'],
-    });
+    expect(runtime.prelude('begin', [T, '', '', 'tenancy_app'])).toBe(
+      `begin; select pg_catalog.set_config('tenancy.tenant_id', E'${T}', true), pg_catalog.set_config('tenancy.user_id', E'', true), pg_catalog.set_config('tenancy.workspace_id', E'', true), pg_catalog.set_config('role', E'tenancy_app', true)`,
+    );
     expect(runtime.roles).toEqual({ app: 'tenancy_app', platform: 'tenancy_platform' });
   });
 
-  it('inlines escaped literals when prepared statements are off, and uses SET LOCAL for citus', () => {
+  it('inlines values as escaped literals, keeps the given begin, and uses SET LOCAL for citus', () => {
     const runtime = compileRuntimeConfig({ tenantColumnType: 'text', settings: { tenantId: 'app.tenant' } });
-    expect(runtime.contextStatement(["o'brien\\x", '', '', 'tenancy_app'], false)).toEqual({
-      text: "select pg_catalog.set_config('app.tenant', E'o''brien\\\\x', true), pg_catalog.set_config('tenancy.user_id', E'', true), pg_catalog.set_config('tenancy.workspace_id', E'', true), pg_catalog.set_config('role', E'tenancy_app', true)",
-      params: [],
-    });
+    expect(runtime.prelude('begin read only', ["o'brien\\x", '', '', 'tenancy_app'])).toBe(
+      "begin read only; select pg_catalog.set_config('app.tenant', E'o''brien\\\\x', true), pg_catalog.set_config('tenancy.user_id', E'', true), pg_catalog.set_config('tenancy.workspace_id', E'', true), pg_catalog.set_config('role', E'tenancy_app', true)",
+    );
     const citus = compileRuntimeConfig({ dialect: 'citus', roles: { app: 'app_rt' } });
-    expect(citus.contextStatement([T, U, '', 'app_rt'], true).text).toBe(
-      `set local tenancy.tenant_id = E'${T}'; set local tenancy.user_id = E'${U}'; set local tenancy.workspace_id = E''; set local role "app_rt"`,
+    expect(citus.prelude('begin', [T, U, '', 'app_rt'])).toBe(
+      `begin; set local tenancy.tenant_id = E'${T}'; set local tenancy.user_id = E'${U}'; set local tenancy.workspace_id = E''; set local role "app_rt"`,
     );
   });
 

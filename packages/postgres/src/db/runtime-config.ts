@@ -24,11 +24,11 @@ export interface RuntimeConfig {
   readonly tenantColumnType: 'uuid' | 'text' | 'bigint';
   readonly roles: { readonly app: string; readonly platform: string };
   /**
-   * The one statement that sets tenant, user, workspace and role transaction-locally. With `prepared`, a
-   * constant text with `$1..$4` (a warm named statement); without, the values inlined as escaped literals, so an
-   * unnamed statement needs no describe round trip.
+   * The text that opens a unit of work: `begin` (as given) and the statement that sets tenant, user, workspace and
+   * role transaction-locally, values inlined as escaped literals. It is sent as one simple-protocol message, so
+   * opening a unit costs the server one parse and one Sync, and needs no describe round trip on a cold connection.
    */
-  contextStatement(values: SettingValues, prepared: boolean): { text: string; params: string[] };
+  prelude(begin: string, values: SettingValues): string;
 }
 
 /** Tenant, user, workspace, role: `''` for an absent user or workspace (the helper functions read `''` as null). */
@@ -84,23 +84,14 @@ export function compileRuntimeConfig(config: TenantDbConfig = {}): RuntimeConfig
   // like the settings it is transaction-local, so COMMIT or ROLLBACK puts the login role back. Schema-qualified so
   // no search_path can put another `set_config` in front of it.
   const setConfig = (name: string, value: string) => `pg_catalog.set_config('${name}', ${value}, true)`;
-  const prepared = `select ${setConfig(names[0], '$1')}, ${setConfig(names[1], '$2')}, ${setConfig(names[2], '$3')}, ${setConfig('role', '$4')}`;
-  const none: string[] = [];
-  const contextStatement: RuntimeConfig['contextStatement'] =
+  const prelude: RuntimeConfig['prelude'] =
     c.dialect === 'citus'
-      ? // Citus forwards SET LOCAL to the workers, not set_config(); SET takes no parameters, so literals.
-        (v) => ({
-          text: `set local ${names[0]} = ${literal(v[0])}; set local ${names[1]} = ${literal(v[1])}; set local ${names[2]} = ${literal(v[2])}; set local role "${v[3]}"`,
-          params: none,
-        })
-      : (v, usePrepared) =>
-          usePrepared
-            ? { text: prepared, params: [...v] }
-            : {
-                text: `select ${setConfig(names[0], literal(v[0]))}, ${setConfig(names[1], literal(v[1]))}, ${setConfig(names[2], literal(v[2]))}, ${setConfig('role', literal(v[3]))}`,
-                params: none,
-              };
-  return { tenantColumnType: c.tenantColumnType ?? 'uuid', roles, contextStatement };
+      ? // Citus forwards SET LOCAL to the workers, not set_config(); SET takes no parameters either.
+        (begin, v) =>
+          `${begin}; set local ${names[0]} = ${literal(v[0])}; set local ${names[1]} = ${literal(v[1])}; set local ${names[2]} = ${literal(v[2])}; set local role "${v[3]}"`
+      : (begin, v) =>
+          `${begin}; select ${setConfig(names[0], literal(v[0]))}, ${setConfig(names[1], literal(v[1]))}, ${setConfig(names[2], literal(v[2]))}, ${setConfig('role', literal(v[3]))}`;
+  return { tenantColumnType: c.tenantColumnType ?? 'uuid', roles, prelude };
 }
 
 // E'' strings mean the same whatever standard_conforming_strings says. The values were validated before (uuids,

@@ -25,7 +25,7 @@ export interface UnitPlan {
   readonly client: postgres.Sql;
   readonly runtime: RuntimeConfig;
   readonly values: SettingValues;
-  /** `begin`, or `begin isolation level ... read only` built from validated options. */
+  /** `begin`, or `begin isolation level ... read only` built from validated options; opens the prelude. */
   readonly begin: string;
   /** Send statements as named prepared statements (when the client allows them). */
   readonly prepare: boolean;
@@ -93,10 +93,10 @@ export class UnitOfWork {
     plan.signal?.throwIfAborted();
     const unit = new UnitOfWork(plan);
     unit.requestConnection();
-    // Not awaited: their outcome is tracked, and a failure fails everything after them.
-    void unit.statement(plan.begin, [], 'internal').execute();
-    const context = plan.runtime.contextStatement(plan.values, plan.prepare);
-    void unit.statement(context.text, context.params, 'internal').execute();
+    // One simple-protocol message opens the transaction and sets the context: one Sync for the server and one
+    // query for postgres.js instead of two of each. Not awaited: its outcome is tracked, and a failure fails every
+    // statement after it.
+    void unit.statement(plan.runtime.prelude(plan.begin, plan.values), [], 'internal', true).execute();
     return unit;
   }
 
@@ -205,10 +205,11 @@ export class UnitOfWork {
     return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
   }
 
-  private statement(text: string, params: readonly unknown[], kind: Kind): InternalQuery {
+  private statement(text: string, params: readonly unknown[], kind: Kind, simple = false): InternalQuery {
     const query = this.plan.client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
       prepare: this.plan.prepare,
     });
+    if (simple) query.simple();
     // Nobody awaits begin or the context statement: their failure surfaces through the statements after them,
     // and must not also surface as an unhandled rejection.
     if (kind === 'internal') Promise.prototype.then.call(query, undefined, ignore);
