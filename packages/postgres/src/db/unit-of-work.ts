@@ -1,5 +1,7 @@
 import { TenancyError } from '@tenancy/core';
 import type postgres from 'postgres';
+import type { LaneUnit, LaneWaiter } from './lane.js';
+import { addLane, joinableLane, Lane, offerLane, setWaiting, takeWaiter } from './lane.js';
 import type { InternalConnection, InternalQuery } from './postgres-internals.js';
 import { cancelRunningQuery, captureConnection, isPostgresQuery } from './postgres-internals.js';
 import type { RuntimeConfig, SettingValues } from './runtime-config.js';
@@ -30,6 +32,12 @@ export interface UnitPlan {
   /** Send statements as named prepared statements (when the client allows them). */
   readonly prepare: boolean;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Let this unit write its transaction behind another unit's on the same connection when every connection is held
+   * (see `Lane`). Units with an abort signal never chain, in either direction: a cancel request names a backend, not
+   * a statement, so it could reach a neighbour's transaction.
+   */
+  readonly chain: boolean;
 }
 
 type State = 'open' | 'closing' | 'done';
@@ -66,14 +74,16 @@ const CLEANUP_WAIT_MS = 10_000;
  * while the unit still holds it. A killed connection is reconnected by the pool for someone else; without the
  * second check a later statement would run there, outside the transaction and without the tenant.
  */
-export class UnitOfWork {
+export class UnitOfWork implements LaneUnit, LaneWaiter {
   private state: State = 'open';
   private dead = false;
   private abandoned = false;
-  private connection: InternalConnection | undefined;
-  private full = false;
+  private lane: Lane | undefined;
+  private endSent = false;
+  // Set while a unit whose end failed rolls back again: nothing may join its connection meanwhile.
+  private recovering = false;
+  // Statements started before the unit has its connection, in order.
   private pendingSend: InternalQuery[] = [];
-  private readonly marker = () => this.onReady();
   private readonly tracked = new Set<InternalQuery>();
   private idleWaiters: Array<() => void> = [];
   private firstError: unknown;
@@ -181,6 +191,7 @@ export class UnitOfWork {
       throw error;
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      this.lane?.detach(this);
     }
   }
 
@@ -251,7 +262,22 @@ export class UnitOfWork {
     return q;
   }
 
+  /** True once this unit's COMMIT or ROLLBACK is written and it will write nothing more (see `Lane`). */
+  get chainable(): boolean {
+    return this.endSent && !this.recovering && this.canChain() && this.poisoned === undefined && !this.dead;
+  }
+
   private requestConnection(): void {
+    // When every connection is held by units, write this unit behind one whose transaction is complete rather than
+    // wait for a connection to come back; while it waits, it takes the first such place that opens up.
+    if (this.canChain()) {
+      const lane = joinableLane(this.plan.client, this.plan.client.options.max);
+      if (lane !== undefined) {
+        this.join(lane);
+        return;
+      }
+      setWaiting(this.plan.client, this, true);
+    }
     const acquire = this.plan.client.unsafe(
       '',
       [],
@@ -262,10 +288,10 @@ export class UnitOfWork {
       () => {
         // Written on a connection whose pipeline had no room, so postgres.js never reported the connection.
         // Nothing happened there (the statement is empty): ask again.
-        if (this.connection === undefined && !this.abandoned) this.requestConnection();
+        if (this.lane === undefined && !this.abandoned) this.requestConnection();
       },
       (error: unknown) => {
-        if (this.connection === undefined) this.abandon(this.abortReason ?? error);
+        if (this.lane === undefined) this.abandon(this.abortReason ?? error);
       },
     );
     // Never cancelled, even when the unit gives up waiting: postgres.js loses track of a connection whose first
@@ -274,12 +300,34 @@ export class UnitOfWork {
   }
 
   private attach(connection: InternalConnection): void {
-    // A unit that gave up waiting leaves the connection unmarked: the pool takes it back when the empty
-    // statement's answer arrives.
-    if (this.connection !== undefined || this.abandoned) return;
-    this.connection = connection;
-    connection.reserved = this.marker;
-    this.drain();
+    if (this.lane !== undefined || this.abandoned) {
+      // This unit found a place on a lane meanwhile, or gave up waiting: the connection serves the oldest unit still
+      // waiting, or stays unmarked and the pool takes it back when the empty statement's answer arrives.
+      takeWaiter(this.plan.client)?.adopt(connection);
+      return;
+    }
+    this.adopt(connection);
+  }
+
+  /** Holds `connection` as this unit's own lane. Used by `attach` and by other units' served requests. */
+  adopt(connection: InternalConnection): void {
+    if (this.lane !== undefined || this.abandoned) return;
+    setWaiting(this.plan.client, this, false);
+    const lane = new Lane(connection);
+    addLane(this.plan.client, lane);
+    this.join(lane);
+  }
+
+  /** Takes a place on `lane` (see `Lane`) and writes what was started so far. Used by `offerLane` too. */
+  join(lane: Lane): void {
+    if (this.lane !== undefined || this.abandoned) return;
+    this.lane = lane;
+    lane.attach(this);
+    const queued = this.pendingSend;
+    this.pendingSend = [];
+    for (const q of queued) {
+      if (!q.cancelled) this.send(q);
+    }
   }
 
   private send(q: InternalQuery): void {
@@ -287,33 +335,24 @@ export class UnitOfWork {
       q.reject(this.abortReason ?? this.connectionLost());
       return;
     }
-    const c = this.connection;
-    if (c === undefined || this.full || this.pendingSend.length > 0) {
+    const lane = this.lane;
+    if (lane === undefined) {
       this.pendingSend.push(q);
       return;
     }
-    if (c.reserved !== this.marker) {
+    if (!lane.send(q)) {
       q.reject(this.connectionLost());
       this.markDead();
       return;
     }
-    if (!c.execute(q)) this.full = true;
-  }
-
-  // Called by postgres.js when nothing of this unit is in flight any more and the session is in a transaction.
-  private onReady(): void {
-    this.full = false;
-    this.drain();
-  }
-
-  private drain(): void {
-    const c = this.connection;
-    if (c === undefined) return;
-    while (!this.full && this.pendingSend.length > 0) {
-      const q = this.pendingSend.shift()!;
-      if (q.cancelled) continue;
-      if (!c.execute(q)) this.full = true;
+    if (q === this.endQuery) {
+      this.endSent = true;
+      if (this.canChain()) offerLane(this.plan.client, lane);
     }
+  }
+
+  private canChain(): boolean {
+    return this.plan.chain && this.plan.signal === undefined;
   }
 
   private admit(q: InternalQuery): unknown {
@@ -398,7 +437,9 @@ export class UnitOfWork {
   /**
    * Waits for the end statement and every statement of the unit. If the session is still in a transaction block
    * afterwards (a COMMIT or ROLLBACK that failed and left it open), rolls back again, and closes the connection if
-   * even that does not work. Returns whether the transaction committed; with `strict`, throws when it did not.
+   * even that does not work. When other units' transactions follow on the connection, nothing more may be written
+   * there: a failed end then closes the connection (those units fail with a lost connection, none runs inside this
+   * unit's transaction). Returns whether the transaction committed; with `strict`, throws when it did not.
    */
   private async finish(strict = true): Promise<boolean> {
     let command: unknown;
@@ -417,7 +458,15 @@ export class UnitOfWork {
       this.discard();
       throw this.poisoned;
     }
-    if (this.holdsConnection()) await this.forceRollback();
+    const ended = !endFailed && (command === 'COMMIT' || command === 'ROLLBACK');
+    if (this.holdsConnection()) {
+      if ((this.lane as Lane).size > 1) {
+        if (!ended) this.discard();
+      } else {
+        this.recovering = true;
+        await this.forceRollback();
+      }
+    }
     this.state = 'done';
     const committed = !endFailed && command === 'COMMIT';
     if (strict && !committed) throw this.rolledBackError();
@@ -428,7 +477,7 @@ export class UnitOfWork {
   private async fail(): Promise<void> {
     if (this.state === 'done') return;
     if (this.state === 'open') this.state = 'closing';
-    if (this.connection === undefined) {
+    if (this.lane === undefined) {
       // Still waiting for a connection: nothing was sent, so nothing needs undoing.
       this.abandon(this.abortReason ?? new TenancyError('INTERNAL', 'The unit of work failed before it started.'));
       return;
@@ -447,7 +496,7 @@ export class UnitOfWork {
   }
 
   private holdsConnection(): boolean {
-    return this.connection !== undefined && this.connection.reserved === this.marker;
+    return this.lane?.held === true;
   }
 
   // A late cancel can hit one ROLLBACK, not two: retry once, then give the connection up rather than pool it.
@@ -475,7 +524,7 @@ export class UnitOfWork {
   // Closes the connection instead of pooling it: used when it may carry state the unit could not clear.
   private discard(): void {
     this.state = 'done';
-    if (this.holdsConnection()) this.connection!.terminate();
+    if (this.holdsConnection()) (this.lane as Lane).connection.terminate();
   }
 
   private markDead(): void {
@@ -486,8 +535,9 @@ export class UnitOfWork {
   }
 
   private abandon(reason: unknown): void {
-    if (this.abandoned || this.connection !== undefined) return;
+    if (this.abandoned || this.lane !== undefined) return;
     this.abandoned = true;
+    setWaiting(this.plan.client, this, false);
     this.state = 'done';
     this.rejectAll(reason ?? this.connectionLost());
   }
@@ -506,7 +556,7 @@ export class UnitOfWork {
     if (this.state === 'closing' && !this.pipelining) return;
     this.abortReason = reason ?? new TenancyError('INTERNAL', 'The unit of work was aborted.');
     if (this.state === 'open') this.state = 'closing';
-    if (this.connection === undefined) {
+    if (this.lane === undefined) {
       this.abandon(this.abortReason);
     } else {
       for (const q of this.tracked) {

@@ -1,0 +1,123 @@
+// Units of work sharing a connection in turn (lane.ts): when every connection is held, a unit writes its whole
+// transaction behind one whose COMMIT is already written. Each must still see only its tenant, a failure must stay in
+// its own transaction, and nothing may survive on the connection afterwards.
+import { sql as dsql, eq } from 'drizzle-orm';
+import type postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../testing/create-test-database.js';
+import { createRoundTripProxy, type RoundTripProxy } from '../testing/round-trip-proxy.js';
+import { createTenantDb, type TenantDb } from './create-tenant-db.js';
+import type { TenantFixture } from './db-test-fixture.js';
+import { projects, schema, setupTenantFixture, tenantIds } from './db-test-fixture.js';
+import { withTenantSql } from './with-tenant-sql.js';
+
+const [A, B] = tenantIds(2) as [string, string];
+const PA = '10000000-0000-4000-8000-00000000000a';
+const PB = '10000000-0000-4000-8000-00000000000b';
+
+let db: TestDatabase;
+let fx: TenantFixture;
+let proxy: RoundTripProxy;
+let client: postgres.Sql;
+let tenantDb: TenantDb<typeof schema>;
+
+const names = (tx: Parameters<Parameters<TenantDb<typeof schema>['run']>[0]>[0]) =>
+  tx.select({ name: projects.name }).from(projects).orderBy(projects.name);
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  fx = await setupTenantFixture(db);
+  await db.sql.unsafe(
+    `insert into projects (tenant_id, id, name) values ('${A}', '${PA}', 'a-project'), ('${B}', '${PB}', 'b-project')`,
+  );
+  proxy = await createRoundTripProxy({ target: fx.loginUrl });
+  client = fx.client({ max: 1 }, proxy.url);
+  tenantDb = createTenantDb({ client, schema, config: fx.config });
+  // Warm the statements, so every unit below is one burst.
+  await tenantDb.withTenant(A, (tx) => [names(tx), tx.execute(dsql`select pg_sleep(0)`)]);
+});
+
+afterAll(async () => {
+  await fx.cleanup();
+  await proxy.close();
+  await db.drop();
+});
+
+describe('units of work chained on one connection', () => {
+  it('writes units behind a running one instead of waiting for the connection, each in its own tenant', async () => {
+    proxy.reset();
+    // The first unit holds the only connection for 200 ms; its COMMIT is written at once.
+    const slow = tenantDb.withTenant(A, (tx) => [tx.execute(dsql`select pg_sleep(0.2)`), names(tx)]);
+    await tick();
+    const tenants = [B, A, B, A, B];
+    const chained = tenants.map((t) => tenantDb.withTenant(t, (tx) => names(tx)));
+    const results = await Promise.all([slow, ...chained]);
+    // Two turns for all six: the first unit's, then the five chained ones together while it sleeps. Each waiting for
+    // the connection would take a turn of its own after the unit before it.
+    expect(proxy.roundTrips()).toBe(2);
+    expect(results[0]?.[1]).toEqual([{ name: 'a-project' }]);
+    expect(results.slice(1)).toEqual(tenants.map((t) => [{ name: t === A ? 'a-project' : 'b-project' }]));
+  });
+
+  it('keeps a failure inside its own transaction: the units around it commit, and writes stay in their tenant', async () => {
+    const slow = tenantDb.withTenant(A, (tx) => tx.execute(dsql`select pg_sleep(0.1)`));
+    await tick();
+    const before = tenantDb.withTenant(B, (tx) =>
+      tx.insert(projects).values({ name: 'b-chained' }).returning({ tenantId: projects.tenantId }),
+    );
+    const failing = tenantDb.withTenant(A, (tx) => [
+      tx.insert(projects).values({ name: 'a-lost' }),
+      tx.execute(dsql`select 1 / 0`),
+    ]);
+    const after = tenantDb.withTenant(A, (tx) =>
+      tx.insert(projects).values({ name: 'a-chained' }).returning({ tenantId: projects.tenantId }),
+    );
+    const settled = await Promise.allSettled([slow, before, failing, after]);
+    onTestFinished(async () => {
+      await db.sql`delete from projects where name in ('b-chained', 'a-lost', 'a-chained')`;
+    });
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[2] as PromiseRejectedResult).reason).toMatchObject({ cause: { code: '22012' } });
+    expect((settled[1] as PromiseFulfilledResult<unknown>).value).toEqual([{ tenantId: B }]);
+    expect((settled[3] as PromiseFulfilledResult<unknown>).value).toEqual([{ tenantId: A }]);
+    const rows = await db.sql<{ tenant_id: string; name: string }[]>`
+      select tenant_id, name from projects where name in ('b-chained', 'a-lost', 'a-chained') order by name`;
+    expect(rows.map((r) => ({ ...r }))).toEqual([
+      { tenant_id: A, name: 'a-chained' },
+      { tenant_id: B, name: 'b-chained' },
+    ]);
+  });
+
+  it('lets a chained unit await between statements; later units wait for its COMMIT, not for a connection', async () => {
+    const slow = tenantDb.withTenant(A, (tx) => tx.execute(dsql`select pg_sleep(0.05)`));
+    await tick();
+    const awaiting = tenantDb.withTenant(B, async (tx) => {
+      const first = await names(tx);
+      const second = await names(tx);
+      return [...first, ...second];
+    });
+    const raw = withTenantSql(client, A, (sql) => sql`select name from projects order by name`, {
+      config: fx.config,
+    });
+    const drizzleUnit = tenantDb.withTenant(B, (tx) => tx.select().from(projects).where(eq(projects.id, PA)));
+    const [, both, rawRows, crossTenant] = await Promise.all([slow, awaiting, raw, drizzleUnit]);
+    expect(both).toEqual([{ name: 'b-project' }, { name: 'b-project' }]);
+    expect(rawRows.map((r) => ({ ...r }))).toEqual([{ name: 'a-project' }]);
+    // Tenant A's row id asked for from tenant B: not visible.
+    expect(crossTenant).toEqual([]);
+  });
+
+  it('leaves nothing on the connection after a chain: no tenant, no role, no transaction', async () => {
+    const slow = tenantDb.withTenant(A, (tx) => tx.execute(dsql`select pg_sleep(0.05)`));
+    await tick();
+    await Promise.all([slow, ...[B, A, B].map((t) => tenantDb.withTenant(t, (tx) => names(tx)))]);
+    const [state] = await client<{ tenant: string | null; role: string; at: string }[]>`
+      select current_setting('tenancy.tenant_id', true) as tenant, current_user as role, now()::text as at`;
+    expect(state?.tenant ?? '').toBe('');
+    expect(state?.role).toBe(fx.login);
+    // now() is the transaction's start: the same in two statements only if a transaction was left open.
+    const [again] = await client<{ at: string }[]>`select now()::text as at`;
+    expect(again?.at).not.toBe(state?.at);
+  });
+});
