@@ -141,6 +141,7 @@ try {
   const variants = {
     unscoped: { args: ['unscoped', adminUrl, facts.tenantId], headers: {} },
     scoped: { args: ['scoped', facts.loginUrl], headers: scopedHeaders },
+    tenancy: { args: ['tenancy', facts.loginUrl], headers: scopedHeaders },
     ...(values.breakdown
       ? {
           middleware: { args: ['middleware', adminUrl, facts.loginUrl], headers: scopedHeaders },

@@ -2,6 +2,7 @@
 //   setup <adminUrl>                   schema, RLS, login role, demo seed and bulk rows; prints the facts as JSON
 //   unscoped <adminUrl> <tenantId>     the example's read handler and query on plain Drizzle, no tenancy at all
 //   scoped <loginUrl>                  the example app itself: tenancy middleware, permission check, scoped database
+//   tenancy <loginUrl>                 the baseline's one-route app plus the middleware, permission check, scoped database
 //   middleware <adminUrl> <loginUrl>   breakdown: tenancy middleware and permission check, then the unscoped query
 //   database <loginUrl> <tenantId>     breakdown: no middleware, the query through the scoped database
 // A server prints "READY <port> CPU <port>" once it listens; the second port answers its CPU time used so far (µs).
@@ -136,6 +137,26 @@ async function scoped(loginUrl: string): Promise<void> {
   await listen(createApp(services));
 }
 
+// Everything tenancy adds and nothing else: the baseline's app (one route, the same handler body) with the tenancy
+// middleware, the permission check and the scoped database of the example's services. The difference to `scoped` is
+// the example app's own routing (its other routers and routes are matched on every request).
+async function tenancyOnly(loginUrl: string): Promise<void> {
+  const tenantSql = postgres(loginUrl, { max: 10, onnotice: () => {} });
+  const platformSql = postgres(loginUrl, { max: 2, onnotice: () => {} });
+  const services = await createAppServices({ tenantSql, platformSql, tenancyConfig, config });
+  const db = services.db;
+  const app = express();
+  app.use(express.json());
+  app.use(tenancyMiddleware(services.tenancy));
+  const listProjects = db.prepare((tx) => projectsPageQuery(tx));
+  app.get('/projects', requirePermission('project:read'), async (req, res) => {
+    const page = parse(pageSchema, req.query, 'query');
+    const rows = await db.run((tx) => listProjects.execute(tx, pageValues(page)));
+    res.json(toPage(rows, page));
+  });
+  await listen(app);
+}
+
 // Breakdown: what the middleware costs alone (resolution, token, membership, permission, context), with the same
 // hand-filtered query on the owner's connection as the baseline.
 async function middlewareOnly(adminUrl: string, loginUrl: string): Promise<void> {
@@ -173,6 +194,7 @@ const modes: Record<string, () => Promise<void>> = {
   setup: () => setup(a),
   unscoped: () => unscoped(a, b),
   scoped: () => scoped(a),
+  tenancy: () => tenancyOnly(a),
   middleware: () => middlewareOnly(a, b),
   database: () => databaseOnly(a, b),
 };

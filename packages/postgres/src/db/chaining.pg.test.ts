@@ -51,7 +51,12 @@ describe('units of work chained on one connection', () => {
     const slow = tenantDb.withTenant(A, (tx) => [tx.execute(dsql`select pg_sleep(0.2)`), names(tx)]);
     await tick();
     const tenants = [B, A, B, A, B];
-    const chained = tenants.map((t) => tenantDb.withTenant(t, (tx) => names(tx)));
+    const chained: Array<Promise<{ name: string }[]>> = [];
+    for (const t of tenants) {
+      chained.push(tenantDb.withTenant(t, (tx) => names(tx)));
+      // As requests arrive: each unit opens after the one before it has written its COMMIT.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const results = await Promise.all([slow, ...chained]);
     // Two turns for all six: the first unit's, then the five chained ones together while it sleeps. Each waiting for
     // the connection would take a turn of its own after the unit before it.

@@ -88,35 +88,21 @@ export class Lane {
   }
 }
 
-/** A unit of work waiting for a connection of its own, which may take a place on a lane instead. */
-export interface LaneWaiter {
-  /** Joins `lane` (writing what the unit has started so far behind its last transaction). */
-  join(lane: Lane): void;
-  /** Takes `connection`, which another unit's request for a connection was served with, as its own lane. */
-  adopt(connection: InternalConnection): void;
-}
-
-interface ClientLanes {
-  readonly lanes: Set<Lane>;
-  // Units waiting for a connection, oldest first (a Set keeps insertion order).
-  readonly waiting: Set<LaneWaiter>;
-}
-
 // The lanes of each client, so units of work on the same client can find one to join.
-const byClient = new WeakMap<object, ClientLanes>();
+const byClient = new WeakMap<object, Set<Lane>>();
 
-function lanesOf(client: object): ClientLanes {
-  let entry = byClient.get(client);
-  if (entry === undefined) {
-    entry = { lanes: new Set(), waiting: new Set() };
-    byClient.set(client, entry);
+function lanesOf(client: object): Set<Lane> {
+  let lanes = byClient.get(client);
+  if (lanes === undefined) {
+    lanes = new Set();
+    byClient.set(client, lanes);
   }
-  return entry;
+  return lanes;
 }
 
 /** Registers a lane opened on `client`. */
 export function addLane(client: object, lane: Lane): void {
-  lanesOf(client).lanes.add(lane);
+  lanesOf(client).add(lane);
 }
 
 /**
@@ -125,7 +111,7 @@ export function addLane(client: object, lane: Lane): void {
  * an idle connection, and then pick the lane with the fewest units.
  */
 export function joinableLane(client: object, max: number): Lane | undefined {
-  const { lanes } = lanesOf(client);
+  const lanes = lanesOf(client);
   let held = 0;
   let best: Lane | undefined;
   for (const lane of lanes) {
@@ -137,38 +123,4 @@ export function joinableLane(client: object, max: number): Lane | undefined {
     if (lane.joinable && (best === undefined || lane.size < best.size)) best = lane;
   }
   return held >= max ? best : undefined;
-}
-
-/** Marks `unit` as waiting for a connection of `client`, or (with `waiting` false) as no longer waiting. */
-export function setWaiting(client: object, unit: LaneWaiter, waiting: boolean): void {
-  const entry = lanesOf(client);
-  if (waiting) entry.waiting.add(unit);
-  else entry.waiting.delete(unit);
-}
-
-/**
- * Called when the last unit on `lane` wrote its end: units waiting for a connection take places on the lane, oldest
- * first, instead of waiting until a connection is free. Their own request for a connection stays queued in the pool
- * and hands its connection straight back when it is served.
- */
-export function offerLane(client: object, lane: Lane): void {
-  const { waiting } = lanesOf(client);
-  for (const unit of waiting) {
-    if (!lane.joinable) return;
-    waiting.delete(unit);
-    unit.join(lane);
-  }
-}
-
-/**
- * The oldest unit still waiting for a connection of `client`, taken off the waiting list: a request for a connection
- * that was served after its own unit found a place serves this one instead of going back to the pool.
- */
-export function takeWaiter(client: object): LaneWaiter | undefined {
-  const { waiting } = lanesOf(client);
-  for (const unit of waiting) {
-    waiting.delete(unit);
-    return unit;
-  }
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import { TenancyError } from '@tenancy/core';
 import type postgres from 'postgres';
-import type { LaneUnit, LaneWaiter } from './lane.js';
-import { addLane, joinableLane, Lane, offerLane, setWaiting, takeWaiter } from './lane.js';
+import type { LaneUnit } from './lane.js';
+import { addLane, joinableLane, Lane } from './lane.js';
 import type { InternalConnection, InternalQuery } from './postgres-internals.js';
 import { cancelRunningQuery, captureConnection, isPostgresQuery } from './postgres-internals.js';
 import type { RuntimeConfig, SettingValues } from './runtime-config.js';
@@ -74,7 +74,7 @@ const CLEANUP_WAIT_MS = 10_000;
  * while the unit still holds it. A killed connection is reconnected by the pool for someone else; without the
  * second check a later statement would run there, outside the transaction and without the tenant.
  */
-export class UnitOfWork implements LaneUnit, LaneWaiter {
+export class UnitOfWork implements LaneUnit {
   private state: State = 'open';
   private dead = false;
   private abandoned = false;
@@ -269,14 +269,13 @@ export class UnitOfWork implements LaneUnit, LaneWaiter {
 
   private requestConnection(): void {
     // When every connection is held by units, write this unit behind one whose transaction is complete rather than
-    // wait for a connection to come back; while it waits, it takes the first such place that opens up.
+    // wait for a connection to come back.
     if (this.canChain()) {
       const lane = joinableLane(this.plan.client, this.plan.client.options.max);
       if (lane !== undefined) {
         this.join(lane);
         return;
       }
-      setWaiting(this.plan.client, this, true);
     }
     const acquire = this.plan.client.unsafe(
       '',
@@ -300,27 +299,16 @@ export class UnitOfWork implements LaneUnit, LaneWaiter {
   }
 
   private attach(connection: InternalConnection): void {
-    if (this.lane !== undefined || this.abandoned) {
-      // This unit found a place on a lane meanwhile, or gave up waiting: the connection serves the oldest unit still
-      // waiting, or stays unmarked and the pool takes it back when the empty statement's answer arrives.
-      takeWaiter(this.plan.client)?.adopt(connection);
-      return;
-    }
-    this.adopt(connection);
-  }
-
-  /** Holds `connection` as this unit's own lane. Used by `attach` and by other units' served requests. */
-  adopt(connection: InternalConnection): void {
+    // A unit that gave up waiting leaves the connection unmarked: the pool takes it back when the empty
+    // statement's answer arrives.
     if (this.lane !== undefined || this.abandoned) return;
-    setWaiting(this.plan.client, this, false);
     const lane = new Lane(connection);
     addLane(this.plan.client, lane);
     this.join(lane);
   }
 
-  /** Takes a place on `lane` (see `Lane`) and writes what was started so far. Used by `offerLane` too. */
-  join(lane: Lane): void {
-    if (this.lane !== undefined || this.abandoned) return;
+  /** Takes a place on `lane` (see `Lane`) and writes what was started so far. */
+  private join(lane: Lane): void {
     this.lane = lane;
     lane.attach(this);
     const queued = this.pendingSend;
@@ -345,10 +333,7 @@ export class UnitOfWork implements LaneUnit, LaneWaiter {
       this.markDead();
       return;
     }
-    if (q === this.endQuery) {
-      this.endSent = true;
-      if (this.canChain()) offerLane(this.plan.client, lane);
-    }
+    if (q === this.endQuery) this.endSent = true;
   }
 
   private canChain(): boolean {
@@ -537,7 +522,6 @@ export class UnitOfWork implements LaneUnit, LaneWaiter {
   private abandon(reason: unknown): void {
     if (this.abandoned || this.lane !== undefined) return;
     this.abandoned = true;
-    setWaiting(this.plan.client, this, false);
     this.state = 'done';
     this.rejectAll(reason ?? this.connectionLost());
   }
