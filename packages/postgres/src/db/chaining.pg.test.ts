@@ -125,4 +125,37 @@ describe('units of work chained on one connection', () => {
     const [again] = await client<{ at: string }[]>`select now()::text as at`;
     expect(again?.at).not.toBe(state?.at);
   });
+
+  it('reuses an idle connection for the next unit without asking the pool, and gives it back a turn later', async () => {
+    const statements: string[] = [];
+    const logged = fx.client({ max: 1, debug: (_connection, query) => statements.push(query) });
+    const logDb = createTenantDb({ client: logged, schema, config: fx.config });
+    const kinds = () =>
+      statements.map((q) =>
+        q === '' ? 'acquire' : q.startsWith('begin;') ? 'begin' : q === 'commit' ? 'commit' : 'query',
+      );
+    await logged`select 1`; // connects (and fetches types) first
+    statements.length = 0;
+    for (const t of [A, B, A]) await logDb.withTenant(t, (tx) => names(tx));
+    // One request for a connection, then three transactions on it.
+    expect(kinds()).toEqual([
+      'acquire',
+      ...['begin', 'query', 'commit'],
+      ...['begin', 'query', 'commit'],
+      ...['begin', 'query', 'commit'],
+    ]);
+    statements.length = 0;
+    await new Promise((resolve) => setImmediate(resolve));
+    // Given back with an empty statement; the pool's next user finds no transaction, tenant or role of ours.
+    const [state] = await logged<{ tenant: string | null; role: string }[]>`
+      select current_setting('tenancy.tenant_id', true) as tenant, current_user as role`;
+    expect(kinds()).toEqual(['acquire', 'query']);
+    expect(state?.tenant ?? '').toBe('');
+    expect(state?.role).toBe(fx.login);
+    // A unit with an abort signal never keeps the connection for the next one.
+    statements.length = 0;
+    await logDb.withTenant(A, (tx) => names(tx), { signal: AbortSignal.timeout(5_000) });
+    await logDb.withTenant(B, (tx) => names(tx));
+    expect(kinds()).toEqual(['acquire', 'begin', 'query', 'commit', 'acquire', 'acquire', 'begin', 'query', 'commit']);
+  });
 });

@@ -302,7 +302,7 @@ export class UnitOfWork implements LaneUnit {
     // A unit that gave up waiting leaves the connection unmarked: the pool takes it back when the empty
     // statement's answer arrives.
     if (this.lane !== undefined || this.abandoned) return;
-    const lane = new Lane(connection);
+    const lane = new Lane(connection, () => this.emptyStatement());
     addLane(this.plan.client, lane);
     this.join(lane);
   }
@@ -310,7 +310,7 @@ export class UnitOfWork implements LaneUnit {
   /** Takes a place on `lane` (see `Lane`) and writes what was started so far. */
   private join(lane: Lane): void {
     this.lane = lane;
-    lane.attach(this);
+    lane.attach(this, this.canChain());
     const queued = this.pendingSend;
     this.pendingSend = [];
     for (const q of queued) {
@@ -334,6 +334,13 @@ export class UnitOfWork implements LaneUnit {
       return;
     }
     if (q === this.endQuery) this.endSent = true;
+  }
+
+  // The statement a lane gives its connection back with; never started through the pool (see `Lane`).
+  private emptyStatement(): InternalQuery {
+    const q = this.plan.client.unsafe('', []) as unknown as InternalQuery;
+    Promise.prototype.then.call(q, undefined, ignore);
+    return q;
   }
 
   private canChain(): boolean {
@@ -443,10 +450,11 @@ export class UnitOfWork implements LaneUnit {
       this.discard();
       throw this.poisoned;
     }
+    // A COMMIT or ROLLBACK that completed leaves no transaction open; anything else may have.
     const ended = !endFailed && (command === 'COMMIT' || command === 'ROLLBACK');
-    if (this.holdsConnection()) {
+    if (!ended && this.holdsConnection()) {
       if ((this.lane as Lane).size > 1) {
-        if (!ended) this.discard();
+        this.discard();
       } else {
         this.recovering = true;
         await this.forceRollback();
@@ -491,14 +499,15 @@ export class UnitOfWork implements LaneUnit {
       const rollback = this.statement('rollback', [], 'internal');
       let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
+        const result = await Promise.race([
           rollback,
           new Promise((_, reject) => {
             timer = setTimeout(reject, CLEANUP_WAIT_MS);
           }),
         ]);
+        if ((result as { command?: unknown } | undefined)?.command === 'ROLLBACK') return;
       } catch {
-        // Checked by the loop condition.
+        // Tried again, then the connection is closed.
       } finally {
         clearTimeout(timer);
       }
@@ -509,12 +518,15 @@ export class UnitOfWork implements LaneUnit {
   // Closes the connection instead of pooling it: used when it may carry state the unit could not clear.
   private discard(): void {
     this.state = 'done';
-    if (this.holdsConnection()) (this.lane as Lane).connection.terminate();
+    if (this.holdsConnection()) (this.lane as Lane).close();
   }
 
   private markDead(): void {
     if (this.dead) return;
     this.dead = true;
+    // Between a connection error and postgres.js's close event the connection still looks held: close it now, so
+    // no later unit takes it.
+    this.lane?.close();
     if (this.state === 'open') this.state = 'closing';
     this.rejectAll(this.connectionLost());
   }
