@@ -159,7 +159,7 @@ function wrapper(r) {
   ].join('\n');
 }
 
-function express(r) {
+function express(r, title = '## Express example: throughput with and without tenancy') {
   const s = r.summary ?? {};
   const row = (name) => {
     const x = s[name] ?? {};
@@ -172,9 +172,10 @@ function express(r) {
     ];
   };
   return [
-    '## Express example: throughput with and without tenancy',
+    title,
     '',
     r.description ?? '',
+    r.machine?.nodeOptions ? `\nServers run with \`NODE_OPTIONS=${r.machine.nodeOptions}\` (both variants alike).` : '',
     '',
     `autocannon, ${r.settings?.connections} connections, ${r.settings?.durationSec} s x ${r.settings?.rounds} alternating rounds, medians; pool ${r.settings?.poolSize}. Target: scoped at least 85% of unscoped. \`bench/express/run.mjs\`.`,
     '',
@@ -197,7 +198,7 @@ function express(r) {
     ),
     '',
     typeof s.ratio === 'number'
-      ? `Scoped throughput: **${(s.ratio * (s.ratio <= 1 ? 100 : 1)).toFixed(1)}%** of unscoped.`
+      ? `Scoped throughput: **${(s.ratio * (s.ratio <= 1 ? 100 : 1)).toFixed(1)}%** of unscoped${typeof s.tenancyRatio === 'number' ? `; tenancy alone (one route): **${(s.tenancyRatio * 100).toFixed(1)}%**` : ''}.`
       : '',
   ].join('\n');
 }
@@ -214,8 +215,16 @@ function generic(name, r) {
   ].join('\n');
 }
 
-const RENDERERS = { permissions, resolve, rls, wrapper, express };
-const ORDER = ['permissions', 'resolve', 'rls', 'wrapper', 'express'];
+const RENDERERS = {
+  permissions,
+  resolve,
+  rls,
+  wrapper,
+  express: (r) => express(r),
+  'express-async-context-frame': (r) =>
+    express(r, '## Express example with `--experimental-async-context-frame` (Node 22; the default from Node 24)'),
+};
+const ORDER = ['permissions', 'resolve', 'rls', 'wrapper', 'express', 'express-async-context-frame'];
 
 export function renderBenchmarks(extra = {}) {
   const renderers = { ...RENDERERS, ...extra };

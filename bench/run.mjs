@@ -13,6 +13,7 @@ const BENCHMARKS = [
   { name: 'rls', script: 'rls/run.mjs', database: true },
   { name: 'wrapper', script: 'wrapper/run.mjs', database: true },
   { name: 'express', script: 'express/run.mjs', database: true },
+  { name: 'express', script: 'express/run.mjs', args: ['--async-context-frame'], database: true },
 ];
 
 const args = process.argv.slice(2);
@@ -30,7 +31,7 @@ if (!args.includes('--render')) {
       continue;
     }
     console.log(`\n=== ${bench.name} (${bench.script})`);
-    const run = spawnSync(process.execPath, [script], { stdio: 'inherit', env: process.env });
+    const run = spawnSync(process.execPath, [script, ...(bench.args ?? [])], { stdio: 'inherit', env: process.env });
     if (run.status !== 0) {
       console.error(`bench: ${bench.name} failed with exit code ${run.status}`);
       process.exitCode = 1;
