@@ -105,7 +105,11 @@ export async function startPgBouncer(options: StartPgBouncerOptions): Promise<Pg
     ...(prepared ? [`max_prepared_statements = ${options.maxPreparedStatements}`] : []),
     '',
   ].join('\n');
-  const userlist = `${users.map((u) => `"${u.replaceAll('"', '""')}" ""`).join('\n')}\n`;
+  // With trust auth PgBouncer asks clients for nothing, but logs in to the server with the userlist's password: the
+  // target's own password (an embedded server wants one), empty for the others.
+  const targetPassword = decodeURIComponent(target.password);
+  const quote = (value: string) => `"${value.replaceAll('"', '""')}"`;
+  const userlist = `${users.map((u) => `${quote(u)} ${quote(u === targetUser ? targetPassword : '')}`).join('\n')}\n`;
   await writeFile(join(dir, 'pgbouncer.ini'), ini);
   await writeFile(join(dir, 'userlist.txt'), userlist);
   // Readable by the user PgBouncer drops to.
