@@ -158,4 +158,31 @@ describe('units of work chained on one connection', () => {
     await logDb.withTenant(B, (tx) => names(tx));
     expect(kinds()).toEqual(['acquire', 'begin', 'query', 'commit', 'acquire', 'acquire', 'begin', 'query', 'commit']);
   });
+
+  it('serves a waiting unit while other units keep every connection busy, also one that needs a connection to itself', async () => {
+    const busyClient = fx.client({ max: 1 });
+    const busyDb = createTenantDb({ client: busyClient, schema, config: fx.config });
+    let stop = false;
+    let served = 0;
+    // Workers that reopen a unit the moment theirs ends, each written behind the others': the one connection always
+    // has units in flight while they run, so it is never idle.
+    const workers = [A, B, A, B].map(async (t) => {
+      while (!stop) {
+        const [, rows] = await busyDb.withTenant(t, (tx) => [tx.execute(dsql`select pg_sleep(0.002)`), names(tx)]);
+        expect(rows).toEqual([{ name: t === A ? 'a-project' : 'b-project' }]);
+        served++;
+      }
+    });
+    try {
+      while (served < 8) await tick();
+      // Neither waits for the workers to stop: they stop only once both are served.
+      const chained = await busyDb.withTenant(B, (tx) => names(tx));
+      const alone = await busyDb.withTenant(A, (tx) => names(tx), { signal: AbortSignal.timeout(10_000) });
+      expect(chained).toEqual([{ name: 'b-project' }]);
+      expect(alone).toEqual([{ name: 'a-project' }]);
+    } finally {
+      stop = true;
+      await Promise.all(workers);
+    }
+  });
 });

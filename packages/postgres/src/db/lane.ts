@@ -1,16 +1,24 @@
+import type postgres from 'postgres';
 import type { InternalConnection, InternalQuery } from './postgres-internals.js';
+import { captureConnection } from './postgres-internals.js';
 
 // How many units of work may be in flight on one connection at once. Each is a complete transaction written behind
-// the one before it; the server runs them in order. Past this, a unit waits for a connection of its own.
+// the one before it; the server runs them in order. Past this, a unit waits for a place.
 const MAX_UNITS_PER_LANE = 8;
 
-/** What a lane needs to know about the last unit of work written to it. */
+/** What a lane and the lane pool need to know about a unit of work. */
 export interface LaneUnit {
   /**
    * True once the unit's COMMIT or ROLLBACK was written and the unit will write nothing more: another unit's
    * transaction may then follow it on the same connection.
    */
   readonly chainable: boolean;
+  /** False for units that must have a connection to themselves (they carry an abort signal). */
+  readonly chains: boolean;
+  /** Takes its place on `lane` and writes what it has started so far. */
+  join(lane: Lane): void;
+  /** Fails a unit still waiting: the pool could not give a connection. */
+  abandon(reason: unknown): void;
 }
 
 type Marker = (() => void) & { release?: boolean };
@@ -23,9 +31,10 @@ type Marker = (() => void) & { release?: boolean };
  * the server runs one after the other, each sets its own tenant, user and role transaction-locally, and every
  * statement is written in unit order through this one queue.
  *
- * When its last unit is done the lane keeps the connection until the event loop's next turn, so a unit opened right
- * after (the same caller's next unit, the next request of this turn) needs no request for a connection, then gives
- * it back (`release`). A lane a unit with an abort signal used gives it back at once.
+ * When its last unit is done the lane first serves units waiting for a place, then keeps the connection until the
+ * event loop's next turn, so a unit opened right after (the same caller's next unit, the next request of this turn)
+ * needs no request for a connection, then gives it back (`releaseIfIdle`). A lane a unit with an abort signal used
+ * gives it back at once when nobody waits.
  */
 export class Lane {
   readonly marker: Marker;
@@ -36,14 +45,16 @@ export class Lane {
   private keep = true;
   private releasing = false;
   private closed = false;
+  // Set while a unit that needs a connection to itself waits for this one: nobody joins until it is idle.
+  private draining = false;
 
   constructor(
     readonly connection: InternalConnection,
-    private readonly emptyStatement: () => InternalQuery,
+    private readonly pool: LanePool,
   ) {
     const marker: Marker = () => this.onReady();
     // Without `release`, postgres.js hands a reserved connection back to the pool by itself whenever nothing is in
-    // flight and no transaction is open; with it, the lane decides (`release`).
+    // flight and no transaction is open; with it, the lane decides (`releaseIfIdle`).
     marker.release = true;
     this.marker = marker;
     connection.reserved = marker;
@@ -52,16 +63,6 @@ export class Lane {
   /** True while the lane holds the connection (not closed, not given back). */
   get held(): boolean {
     return !this.closed && this.connection.reserved === this.marker;
-  }
-
-  /**
-   * Closes the connection instead of giving it back: it may carry state no unit could clear, or it failed. From
-   * now on nothing is written to it; postgres.js reconnects the pool's slot when someone needs it.
-   */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.connection.terminate();
   }
 
   /** Units attached and not yet finished. */
@@ -73,22 +74,30 @@ export class Lane {
   get joinable(): boolean {
     if (!this.held || this.full || this.queue.length > 0) return false;
     if (this.units === 0) return true;
-    return this.units < MAX_UNITS_PER_LANE && this.tail?.chainable === true;
+    return !this.draining && this.units < MAX_UNITS_PER_LANE && this.tail?.chainable === true;
   }
 
-  /** Adds `unit` behind the lane's last one. `keep` false: give the connection back as soon as the lane is idle. */
-  attach(unit: LaneUnit, keep: boolean): void {
+  /** Adds `unit` behind the lane's last one. */
+  attach(unit: LaneUnit): void {
     this.units++;
     this.tail = unit;
-    if (!keep) this.keep = false;
+    if (!unit.chains) this.keep = false;
   }
 
   detach(unit: LaneUnit): void {
     this.units--;
     if (this.tail === unit) this.tail = undefined;
     if (this.units > 0) return;
+    this.draining = false;
+    this.pool.offer(this);
+    if (this.units > 0) return;
     if (this.keep) setImmediate(() => this.releaseIfIdle());
     else this.releaseIfIdle();
+  }
+
+  /** Lets the lane's current units finish and nobody join, so it turns idle for a unit that waits for it. */
+  drain(): void {
+    if (this.units > 0) this.draining = true;
   }
 
   /** Writes `q` now, or after what is queued. False when the lane no longer holds its connection. */
@@ -102,6 +111,17 @@ export class Lane {
     return true;
   }
 
+  /**
+   * Closes the connection instead of giving it back: it may carry state no unit could clear, or it failed. From
+   * now on nothing is written to it; postgres.js reconnects the pool's slot when someone needs it.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.terminate();
+    this.pool.remove(this);
+  }
+
   // Gives the connection back through postgres.js's own rule: the empty statement's answer reports whether a
   // transaction is open. None: postgres.js pools the connection. One (a unit's end failed in a way nobody noticed):
   // postgres.js calls the guard instead, and the connection is closed, never pooled.
@@ -110,7 +130,8 @@ export class Lane {
     this.releasing = true;
     const connection = this.connection;
     connection.reserved = () => connection.terminate();
-    connection.execute(this.emptyStatement());
+    connection.execute(this.pool.emptyStatement());
+    this.pool.remove(this);
   }
 
   // Called by postgres.js whenever nothing is in flight: the pipeline has room again.
@@ -124,41 +145,180 @@ export class Lane {
   }
 }
 
-// The lanes of each client, so units of work on the same client can find one to join.
-const byClient = new WeakMap<object, Set<Lane>>();
-
-function lanesOf(client: object): Set<Lane> {
-  let lanes = byClient.get(client);
-  if (lanes === undefined) {
-    lanes = new Set();
-    byClient.set(client, lanes);
-  }
-  return lanes;
-}
-
-/** Registers a lane opened on `client`. */
-export function addLane(client: object, lane: Lane): void {
-  lanesOf(client).add(lane);
-}
-
 /**
- * A lane of `client` a new unit may take, or undefined when it should ask the pool for a connection: an idle lane
- * first (no request for a connection at all); otherwise, only when every connection of the pool (`max`) is held by
- * units of work, so chaining never stands in for a free connection, the joinable lane with the fewest units.
+ * The lanes of one postgres.js client and the units waiting for a place. A unit takes an idle lane, or (when every
+ * connection of the pool is held by lanes) a place behind another unit; otherwise it waits, in order. Requests for a
+ * connection (an empty statement through the pool) are shared: each serves the unit that has waited longest when its
+ * connection arrives, and there are never more of them than units waiting or connections not yet held. So a waiting
+ * unit is served by whichever comes first, a free connection or a place on a lane, and nobody starves behind units
+ * that keep a busy connection busy.
  */
-export function joinableLane(client: object, max: number): Lane | undefined {
-  const lanes = lanesOf(client);
-  let held = 0;
-  let best: Lane | undefined;
-  for (const lane of lanes) {
-    if (!lane.held) {
-      if (lane.size === 0) lanes.delete(lane);
-      continue;
-    }
-    held++;
-    if (!lane.joinable) continue;
-    if (lane.size === 0) return lane;
-    if (best === undefined || lane.size < best.size) best = lane;
+export class LanePool {
+  private readonly lanes = new Set<Lane>();
+  private readonly waiting = new Set<LaneUnit>();
+  private probing = 0;
+
+  constructor(private readonly client: postgres.Sql) {}
+
+  private get max(): number {
+    return this.client.options.max;
   }
-  return held >= max ? best : undefined;
+
+  /** Places `unit` on a lane now, or queues it until a lane or a connection is free. */
+  request(unit: LaneUnit): void {
+    if (unit.chains) {
+      const lane = this.pick();
+      if (lane !== undefined) {
+        unit.join(lane);
+        return;
+      }
+    }
+    this.waiting.add(unit);
+    this.ensureRequests();
+  }
+
+  /** Forgets a waiting unit that gave up. */
+  withdraw(unit: LaneUnit): void {
+    this.waiting.delete(unit);
+  }
+
+  /** `lane` turned joinable (its last unit wrote its end, or it went idle): waiting units take places on it. */
+  offer(lane: Lane): void {
+    for (const unit of this.waiting) {
+      if (!lane.joinable) return;
+      if (!unit.chains && lane.size > 0) {
+        // The longest-waiting unit needs a connection to itself: this one is its, once the units on it finish.
+        lane.drain();
+        return;
+      }
+      this.waiting.delete(unit);
+      unit.join(lane);
+      if (!unit.chains) break;
+    }
+    this.ensureRequests();
+  }
+
+  remove(lane: Lane): void {
+    this.lanes.delete(lane);
+    this.ensureRequests();
+  }
+
+  /** The statement a lane gives its connection back with; never started through the pool. */
+  emptyStatement(): InternalQuery {
+    const q = this.client.unsafe('', []) as unknown as InternalQuery;
+    Promise.prototype.then.call(q, undefined, ignore);
+    return q;
+  }
+
+  private held(): number {
+    let held = 0;
+    for (const lane of this.lanes) {
+      if (lane.held) held++;
+      else if (lane.size === 0) this.lanes.delete(lane);
+    }
+    return held;
+  }
+
+  // An idle lane first (no request for a connection at all); otherwise, only when every connection of the pool is
+  // held by lanes or on its way to one, so chaining never stands in for a free connection, the joinable lane with
+  // the fewest units.
+  private pick(): Lane | undefined {
+    let held = 0;
+    let best: Lane | undefined;
+    for (const lane of this.lanes) {
+      if (!lane.held) {
+        if (lane.size === 0) this.lanes.delete(lane);
+        continue;
+      }
+      held++;
+      if (!lane.joinable) continue;
+      if (lane.size === 0) return lane;
+      if (best === undefined || lane.size < best.size) best = lane;
+    }
+    return held + this.probing >= this.max ? best : undefined;
+  }
+
+  private ensureRequests(): void {
+    if (this.waiting.size === 0) return;
+    const held = this.held();
+    while (this.probing < this.waiting.size && held + this.probing < this.max) this.requestConnection();
+    // Every connection is held: a unit that needs one to itself waits for a lane to drain.
+    if (this.probing === 0 && held >= this.max) {
+      for (const unit of this.waiting) {
+        if (unit.chains) continue;
+        let fewest: Lane | undefined;
+        for (const lane of this.lanes) {
+          if (lane.held && (fewest === undefined || lane.size < fewest.size)) fewest = lane;
+        }
+        fewest?.drain();
+        return;
+      }
+    }
+  }
+
+  private requestConnection(): void {
+    this.probing++;
+    let settled = false;
+    const done = () => {
+      if (settled) return false;
+      settled = true;
+      this.probing--;
+      return true;
+    };
+    const request = this.client.unsafe(
+      '',
+      [],
+      captureConnection((connection) => {
+        if (done()) this.arrived(connection);
+      }),
+    ) as unknown as InternalQuery;
+    Promise.prototype.then.call(
+      request,
+      () => {
+        // Written on a connection whose pipeline had no room, so postgres.js never reported the connection.
+        // Nothing happened there (the statement is empty): ask again for whoever still waits.
+        if (done()) this.ensureRequests();
+      },
+      (error: unknown) => {
+        if (!done()) return;
+        // The pool could not give a connection (it is ending, or connecting failed): the longest-waiting unit
+        // fails with that error; the others ask again.
+        for (const unit of this.waiting) {
+          this.waiting.delete(unit);
+          unit.abandon(error);
+          break;
+        }
+        this.ensureRequests();
+      },
+    );
+    // Never cancelled: postgres.js loses track of a connection whose first query was cancelled while it
+    // connected. A request nobody needs any more runs as an empty statement and the pool takes its connection back.
+    void request.execute();
+  }
+
+  // A requested connection arrived (marked by nobody yet): the longest-waiting unit gets it as a lane of its own.
+  // Nobody waiting: it stays unmarked, and the pool takes it back when the empty statement's answer arrives.
+  private arrived(connection: InternalConnection): void {
+    for (const unit of this.waiting) {
+      this.waiting.delete(unit);
+      const lane = new Lane(connection, this);
+      this.lanes.add(lane);
+      unit.join(lane);
+      return;
+    }
+  }
 }
+
+const pools = new WeakMap<object, LanePool>();
+
+/** The lane pool of `client`, created on first use. */
+export function lanePoolOf(client: postgres.Sql): LanePool {
+  let pool = pools.get(client);
+  if (pool === undefined) {
+    pool = new LanePool(client);
+    pools.set(client, pool);
+  }
+  return pool;
+}
+
+function ignore(): void {}

@@ -1,9 +1,9 @@
 import { TenancyError } from '@tenancy/core';
 import type postgres from 'postgres';
-import type { LaneUnit } from './lane.js';
-import { addLane, joinableLane, Lane } from './lane.js';
-import type { InternalConnection, InternalQuery } from './postgres-internals.js';
-import { cancelRunningQuery, captureConnection, isPostgresQuery } from './postgres-internals.js';
+import type { Lane, LaneUnit } from './lane.js';
+import { lanePoolOf } from './lane.js';
+import type { InternalQuery } from './postgres-internals.js';
+import { cancelRunningQuery, isPostgresQuery } from './postgres-internals.js';
 import type { RuntimeConfig, SettingValues } from './runtime-config.js';
 
 /** How a value returned by a unit-of-work callback is finished. */
@@ -267,50 +267,20 @@ export class UnitOfWork implements LaneUnit {
     return this.endSent && !this.recovering && this.canChain() && this.poisoned === undefined && !this.dead;
   }
 
+  /** False for units that must have a connection to themselves: a cancel request names a backend, not a statement. */
+  get chains(): boolean {
+    return this.canChain();
+  }
+
+  // A place on a lane now, or as soon as a lane or a connection is free (see `LanePool`).
   private requestConnection(): void {
-    // When every connection is held by units, write this unit behind one whose transaction is complete rather than
-    // wait for a connection to come back.
-    if (this.canChain()) {
-      const lane = joinableLane(this.plan.client, this.plan.client.options.max);
-      if (lane !== undefined) {
-        this.join(lane);
-        return;
-      }
-    }
-    const acquire = this.plan.client.unsafe(
-      '',
-      [],
-      captureConnection((c) => this.attach(c)),
-    ) as unknown as InternalQuery;
-    Promise.prototype.then.call(
-      acquire,
-      () => {
-        // Written on a connection whose pipeline had no room, so postgres.js never reported the connection.
-        // Nothing happened there (the statement is empty): ask again.
-        if (this.lane === undefined && !this.abandoned) this.requestConnection();
-      },
-      (error: unknown) => {
-        if (this.lane === undefined) this.abandon(this.abortReason ?? error);
-      },
-    );
-    // Never cancelled, even when the unit gives up waiting: postgres.js loses track of a connection whose first
-    // query was cancelled while it connected. The empty statement runs and the pool takes its connection back.
-    void acquire.execute();
+    lanePoolOf(this.plan.client).request(this);
   }
 
-  private attach(connection: InternalConnection): void {
-    // A unit that gave up waiting leaves the connection unmarked: the pool takes it back when the empty
-    // statement's answer arrives.
-    if (this.lane !== undefined || this.abandoned) return;
-    const lane = new Lane(connection, () => this.emptyStatement());
-    addLane(this.plan.client, lane);
-    this.join(lane);
-  }
-
-  /** Takes a place on `lane` (see `Lane`) and writes what was started so far. */
-  private join(lane: Lane): void {
+  /** Takes a place on `lane` (see `Lane`) and writes what was started so far. Called by the lane pool. */
+  join(lane: Lane): void {
     this.lane = lane;
-    lane.attach(this, this.canChain());
+    lane.attach(this);
     const queued = this.pendingSend;
     this.pendingSend = [];
     for (const q of queued) {
@@ -333,14 +303,10 @@ export class UnitOfWork implements LaneUnit {
       this.markDead();
       return;
     }
-    if (q === this.endQuery) this.endSent = true;
-  }
-
-  // The statement a lane gives its connection back with; never started through the pool (see `Lane`).
-  private emptyStatement(): InternalQuery {
-    const q = this.plan.client.unsafe('', []) as unknown as InternalQuery;
-    Promise.prototype.then.call(q, undefined, ignore);
-    return q;
+    if (q === this.endQuery) {
+      this.endSent = true;
+      if (lane.joinable) lanePoolOf(this.plan.client).offer(lane);
+    }
   }
 
   private canChain(): boolean {
@@ -531,9 +497,11 @@ export class UnitOfWork implements LaneUnit {
     this.rejectAll(this.connectionLost());
   }
 
-  private abandon(reason: unknown): void {
+  /** Fails the unit while it still waits for a place (the lane pool could not get a connection, or it aborted). */
+  abandon(reason: unknown): void {
     if (this.abandoned || this.lane !== undefined) return;
     this.abandoned = true;
+    lanePoolOf(this.plan.client).withdraw(this);
     this.state = 'done';
     this.rejectAll(reason ?? this.connectionLost());
   }
