@@ -175,7 +175,9 @@ function express(r, title = '## Express example: throughput with and without ten
     title,
     '',
     r.description ?? '',
-    r.machine?.nodeOptions ? `\nServers run with \`NODE_OPTIONS=${r.machine.nodeOptions}\` (both variants alike).` : '',
+    ...(r.machine?.nodeOptions
+      ? ['', `Servers run with \`NODE_OPTIONS=${r.machine.nodeOptions}\` (both variants alike).`]
+      : []),
     '',
     `autocannon, ${r.settings?.connections} connections, ${r.settings?.durationSec} s x ${r.settings?.rounds} alternating rounds, medians; pool ${r.settings?.poolSize}. Target: scoped at least 85% of unscoped. \`bench/express/run.mjs\`.`,
     '',
