@@ -159,7 +159,7 @@ describe('units of work chained on one connection', () => {
     expect(kinds()).toEqual(['acquire', 'begin', 'query', 'commit', 'acquire', 'acquire', 'begin', 'query', 'commit']);
   });
 
-  it('serves a waiting unit while other units keep every connection busy, also one that needs a connection to itself', async () => {
+  it('serves waiting units and plain queries while other units keep every connection busy', async () => {
     const busyClient = fx.client({ max: 1 });
     const busyDb = createTenantDb({ client: busyClient, schema, config: fx.config });
     let stop = false;
@@ -178,11 +178,41 @@ describe('units of work chained on one connection', () => {
       // Neither waits for the workers to stop: they stop only once both are served.
       const chained = await busyDb.withTenant(B, (tx) => names(tx));
       const alone = await busyDb.withTenant(A, (tx) => names(tx), { signal: AbortSignal.timeout(10_000) });
+      // A plain query on the same client waits in postgres.js's own queue: lanes hand the connection back to the
+      // pool now and then, so it gets its turn too, outside any transaction and as the login role.
+      const [plain] = await busyClient<{ tenant: string | null; role: string }[]>`
+        select nullif(current_setting('tenancy.tenant_id', true), '') as tenant, current_user as role`;
       expect(chained).toEqual([{ name: 'b-project' }]);
       expect(alone).toEqual([{ name: 'a-project' }]);
+      expect({ ...plain }).toEqual({ tenant: null, role: fx.login });
     } finally {
       stop = true;
       await Promise.all(workers);
     }
+  });
+
+  it('serves a waiting unit on a new connection when the one it waited for is killed', async () => {
+    const killClient = fx.client({ max: 1 });
+    const killDb = createTenantDb({ client: killClient, schema, config: fx.config });
+    let pid: number | undefined;
+    // Holds the only connection with its transaction open (it awaits), so the next unit has to wait.
+    const holder = killDb.withTenant(A, async (tx) => {
+      const [row] = await tx.execute<{ pid: number }>(dsql`select pg_backend_pid() as pid`);
+      pid = row?.pid;
+      await tx.execute(dsql`select pg_sleep(5)`);
+      return 'not reached';
+    });
+    while (pid === undefined) await tick();
+    const waiting = killDb.withTenant(B, (tx) => names(tx));
+    await tick();
+    await db.sql`select pg_terminate_backend(${pid})`;
+    const [held, served] = await Promise.allSettled([holder, waiting]);
+    expect(held).toMatchObject({
+      status: 'rejected',
+      reason: { cause: { code: expect.stringMatching(/^(CONNECTION_CLOSED|57P01)$/) } },
+    });
+    // postgres.js hands the killed backend's error to the first statement on the reconnected connection: the lane
+    // pool asks again instead of failing the waiting unit with it.
+    expect(served).toEqual({ status: 'fulfilled', value: [{ name: 'b-project' }] });
   });
 });

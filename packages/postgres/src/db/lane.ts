@@ -5,6 +5,11 @@ import { captureConnection } from './postgres-internals.js';
 // How many units of work may be in flight on one connection at once. Each is a complete transaction written behind
 // the one before it; the server runs them in order. Past this, a unit waits for a place.
 const MAX_UNITS_PER_LANE = 8;
+// How many units one lane serves before it lets the connection go back to the pool: the pool's own queue (plain
+// queries on the same client, other code's transactions) must get a turn even while units keep every connection busy.
+const MAX_UNITS_PER_HOLD = 32;
+// How often a failed request for a connection is repeated before a waiting unit fails with its error.
+const MAX_REQUEST_RETRIES = 2;
 
 /** What a lane and the lane pool need to know about a unit of work. */
 export interface LaneUnit {
@@ -41,6 +46,7 @@ export class Lane {
   private full = false;
   private readonly queue: InternalQuery[] = [];
   private units = 0;
+  private served = 0;
   private tail: LaneUnit | undefined;
   private keep = true;
   private releasing = false;
@@ -72,7 +78,7 @@ export class Lane {
 
   /** True when a new unit may write its transaction on this lane: it is idle, or its last unit wrote its end. */
   get joinable(): boolean {
-    if (!this.held || this.full || this.queue.length > 0) return false;
+    if (!this.held || this.full || this.queue.length > 0 || this.served >= MAX_UNITS_PER_HOLD) return false;
     if (this.units === 0) return true;
     return !this.draining && this.units < MAX_UNITS_PER_LANE && this.tail?.chainable === true;
   }
@@ -80,6 +86,7 @@ export class Lane {
   /** Adds `unit` behind the lane's last one. */
   attach(unit: LaneUnit): void {
     this.units++;
+    this.served++;
     this.tail = unit;
     if (!unit.chains) this.keep = false;
   }
@@ -89,6 +96,15 @@ export class Lane {
     if (this.tail === unit) this.tail = undefined;
     if (this.units > 0) return;
     this.draining = false;
+    if (!this.held) {
+      // Closed under its units (a killed backend, a lost socket): its place in the pool is free for whoever waits.
+      this.pool.remove(this);
+      return;
+    }
+    if (this.served >= MAX_UNITS_PER_HOLD) {
+      this.releaseIfIdle();
+      return;
+    }
     this.pool.offer(this);
     if (this.units > 0) return;
     if (this.keep) setImmediate(() => this.releaseIfIdle());
@@ -117,8 +133,21 @@ export class Lane {
    */
   close(): void {
     if (this.closed) return;
+    // Only while it is still this lane's: once postgres.js has seen it close, the same connection object may already
+    // be reconnecting for someone else.
+    const ours = this.held;
     this.closed = true;
-    this.connection.terminate();
+    if (ours) this.connection.terminate();
+    this.pool.remove(this);
+  }
+
+  /**
+   * Stops using a connection that failed (a connection error reached one of its units), without touching it:
+   * postgres.js is closing it and may reconnect the same connection object for someone else.
+   */
+  retire(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.pool.remove(this);
   }
 
@@ -157,6 +186,8 @@ export class LanePool {
   private readonly lanes = new Set<Lane>();
   private readonly waiting = new Set<LaneUnit>();
   private probing = 0;
+  // Requests for a connection that failed in a row (see requestConnection).
+  private failures = 0;
 
   constructor(private readonly client: postgres.Sql) {}
 
@@ -281,8 +312,16 @@ export class LanePool {
       },
       (error: unknown) => {
         if (!done()) return;
-        // The pool could not give a connection (it is ending, or connecting failed): the longest-waiting unit
-        // fails with that error; the others ask again.
+        // A request can fail for the request's own sake: postgres.js 3.4 keeps the error of a backend killed
+        // mid-statement and hands it to the first statement of the reconnected connection. Ask again, twice; then
+        // (or at once when the pool is ending) the longest-waiting unit fails with the error, the others ask again.
+        const code = (error as { code?: unknown } | null)?.code;
+        const final = code === 'CONNECTION_ENDED' || code === 'CONNECTION_DESTROYED';
+        if (!final && ++this.failures <= MAX_REQUEST_RETRIES) {
+          this.ensureRequests();
+          return;
+        }
+        this.failures = 0;
         for (const unit of this.waiting) {
           this.waiting.delete(unit);
           unit.abandon(error);
@@ -299,6 +338,7 @@ export class LanePool {
   // A requested connection arrived (marked by nobody yet): the longest-waiting unit gets it as a lane of its own.
   // Nobody waiting: it stays unmarked, and the pool takes it back when the empty statement's answer arrives.
   private arrived(connection: InternalConnection): void {
+    this.failures = 0;
     for (const unit of this.waiting) {
       this.waiting.delete(unit);
       const lane = new Lane(connection, this);

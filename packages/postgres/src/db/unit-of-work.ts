@@ -490,9 +490,9 @@ export class UnitOfWork implements LaneUnit {
   private markDead(): void {
     if (this.dead) return;
     this.dead = true;
-    // Between a connection error and postgres.js's close event the connection still looks held: close it now, so
+    // Between a connection error and postgres.js's close event the connection still looks held: retire it now, so
     // no later unit takes it.
-    this.lane?.close();
+    this.lane?.retire();
     if (this.state === 'open') this.state = 'closing';
     this.rejectAll(this.connectionLost());
   }
