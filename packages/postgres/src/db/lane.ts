@@ -313,7 +313,8 @@ export class LanePool {
       (error: unknown) => {
         if (!done()) return;
         // A request can fail for the request's own sake: postgres.js 3.4 keeps the error of a backend killed
-        // mid-statement and hands it to the first statement of the reconnected connection. Ask again, twice; then
+        // mid-statement and hands it to the first statement of the reconnected connection (the replay of
+        // porsager/postgres#1223). Ask again, twice; then
         // (or at once when the pool is ending) the longest-waiting unit fails with the error, the others ask again.
         const code = (error as { code?: unknown } | null)?.code;
         const final = code === 'CONNECTION_ENDED' || code === 'CONNECTION_DESTROYED';
