@@ -32,10 +32,12 @@ export interface InternalQuery extends Promise<unknown> {
  * the connection out; on every ReadyForQuery with nothing left in flight postgres.js calls it when the session is
  * inside a transaction block, and sets it to null and returns the connection to the pool when the session is idle
  * (status I). So the connection goes back exactly when the server says no transaction is open. It is also set to
- * null when the connection closes.
+ * null when the connection closes. With a `release` property set on the function, postgres.js calls it whenever
+ * nothing is in flight, whatever the status, and never hands the connection back by itself (`sql.reserve()` uses
+ * this); lanes use it to keep a connection across units and give it back themselves (see lane.ts).
  */
 export interface InternalConnection {
-  reserved: (() => void) | null;
+  reserved: ((() => void) & { release?: boolean }) | null;
   /** Writes the query (or buffers it for the next write); false when the caller must wait for ReadyForQuery. */
   execute(query: InternalQuery): boolean | undefined;
   /** Closes the socket; the pool reconnects it on demand. */
