@@ -94,7 +94,11 @@ export class Lane {
   detach(unit: LaneUnit): void {
     this.units--;
     if (this.tail === unit) this.tail = undefined;
-    if (this.units > 0) return;
+    if (this.units > 0) {
+      // Below the depth limit again: units waiting since it was reached come before newcomers.
+      if (this.joinable) this.pool.offer(this);
+      return;
+    }
     this.draining = false;
     if (!this.held) {
       // Closed under its units (a killed backend, a lost socket): its place in the pool is free for whoever waits.
@@ -138,6 +142,7 @@ export class Lane {
     const ours = this.held;
     this.closed = true;
     if (ours) this.connection.terminate();
+    this.failQueued();
     this.pool.remove(this);
   }
 
@@ -148,7 +153,21 @@ export class Lane {
   retire(): void {
     if (this.closed) return;
     this.closed = true;
+    this.failQueued();
     this.pool.remove(this);
+  }
+
+  // Statements still waiting for room in the pipeline belong to units behind the one that failed: they were never
+  // sent, and would never settle. They fail as with a lost connection, which fails their units.
+  private failQueued(): void {
+    const queued = this.queue.splice(0);
+    for (const q of queued) {
+      q.reject(
+        Object.assign(new Error('The connection closed before this statement was sent.'), {
+          code: 'CONNECTION_CLOSED',
+        }),
+      );
+    }
   }
 
   // Gives the connection back through postgres.js's own rule: the empty statement's answer reports whether a

@@ -60,19 +60,19 @@ const CANCEL_WAIT_MS = 2_000;
 const CLEANUP_WAIT_MS = 10_000;
 
 /**
- * One unit of work on one connection: `begin`, the context statement (tenant, user, workspace, role), the
- * callback's statements, then `commit` or `rollback`. The connection returns to the pool when PostgreSQL reports
- * the session idle (no transaction block), never before.
+ * One unit of work, one transaction: the opening message (`begin` and the context: tenant, user, workspace, role),
+ * the callback's statements, then `commit` or `rollback`.
  *
- * How a connection is held: the same mechanism as postgres.js's own `sql.begin` (not `sql.reserve()`, which loses
- * requests on cold or reconnecting pools, porsager/postgres#751 and #1219). An empty statement goes through the
- * pool; when it is written, postgres.js hands its connection to `onexecute`, the unit marks the connection as held
- * and from then on writes its statements straight to it, in order, as many per write as the protocol allows.
+ * Where it runs: on a lane (lane.ts), a pooled connection held by units of work the way postgres.js's own
+ * `sql.begin` holds one (not `sql.reserve()`, which loses requests on cold or reconnecting pools,
+ * porsager/postgres#751 and #1219). The lane pool places the unit on an idle lane, behind another unit whose COMMIT
+ * is written, or on a connection it requests for it; from then on the unit writes its statements straight to the
+ * lane, in order, as many per write as the protocol allows.
  *
  * Every statement is a postgres.js query wrapped twice: `handle` (called when the query is started) admits it
- * only while the unit is open, and `handler` (called when it is handed on) sends it only on this unit's connection
- * while the unit still holds it. A killed connection is reconnected by the pool for someone else; without the
- * second check a later statement would run there, outside the transaction and without the tenant.
+ * only while the unit is open, and `handler` (called when it is handed on) sends it only on this unit's lane
+ * while the lane still holds its connection. A killed connection is reconnected by the pool for someone else;
+ * without the second check a later statement would run there, outside the transaction and without the tenant.
  */
 export class UnitOfWork implements LaneUnit {
   private state: State = 'open';
@@ -221,8 +221,8 @@ export class UnitOfWork implements LaneUnit {
       prepare: this.plan.prepare,
     });
     if (simple) query.simple();
-    // Nobody awaits begin or the context statement: their failure surfaces through the statements after them,
-    // and must not also surface as an unhandled rejection.
+    // Nobody awaits the opening message or the end statement: their failure surfaces through the statements after
+    // them (or finish()), and must not also surface as an unhandled rejection.
     if (kind === 'internal') Promise.prototype.then.call(query, undefined, ignore);
     return this.wrap(query, kind);
   }
@@ -264,12 +264,12 @@ export class UnitOfWork implements LaneUnit {
 
   /** True once this unit's COMMIT or ROLLBACK is written and it will write nothing more (see `Lane`). */
   get chainable(): boolean {
-    return this.endSent && !this.recovering && this.canChain() && this.poisoned === undefined && !this.dead;
+    return this.endSent && !this.recovering && this.chains && this.poisoned === undefined && !this.dead;
   }
 
   /** False for units that must have a connection to themselves: a cancel request names a backend, not a statement. */
   get chains(): boolean {
-    return this.canChain();
+    return this.plan.chain && this.plan.signal === undefined;
   }
 
   // A place on a lane now, or as soon as a lane or a connection is free (see `LanePool`).
@@ -307,10 +307,6 @@ export class UnitOfWork implements LaneUnit {
       this.endSent = true;
       if (lane.joinable) lanePoolOf(this.plan.client).offer(lane);
     }
-  }
-
-  private canChain(): boolean {
-    return this.plan.chain && this.plan.signal === undefined;
   }
 
   private admit(q: InternalQuery): unknown {
