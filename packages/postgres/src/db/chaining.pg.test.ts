@@ -9,6 +9,9 @@ import { createRoundTripProxy, type RoundTripProxy } from '../testing/round-trip
 import { createTenantDb, type TenantDb } from './create-tenant-db.js';
 import type { TenantFixture } from './db-test-fixture.js';
 import { projects, schema, setupTenantFixture, tenantIds } from './db-test-fixture.js';
+import { compileRuntimeConfig } from './runtime-config.js';
+import { classifyRawReturned, createTenantSql } from './tenant-sql.js';
+import { UnitOfWork } from './unit-of-work.js';
 import { withTenantSql } from './with-tenant-sql.js';
 
 const [A, B] = tenantIds(2) as [string, string];
@@ -214,5 +217,28 @@ describe('units of work chained on one connection', () => {
     // postgres.js hands the killed backend's error to the first statement on the reconnected connection: the lane
     // pool asks again instead of failing the waiting unit with it.
     expect(served).toEqual({ status: 'fulfilled', value: [{ name: 'b-project' }] });
+  });
+
+  it('fails a unit whose opening message failed, even when its statements ran without error', async () => {
+    // A failed opening means no `begin` ran: the unit's statements would run outside any transaction, as the login
+    // role (which fails closed). One that needs no table, like this one, even succeeds; the unit must not.
+    const runtime = { ...compileRuntimeConfig(fx.config), prelude: () => 'begin; select (' };
+    const unit = UnitOfWork.open({
+      client,
+      runtime,
+      values: [A, '', '', fx.config.roles.app],
+      begin: 'begin',
+      prepare: true,
+      chain: true,
+    });
+    const outcome = await unit
+      .execute(createTenantSql(unit), (sql) => sql`select 1 as one`, classifyRawReturned)
+      .then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+    expect(outcome).toMatchObject({ error: { code: '42601' } });
+    // The connection is clean for the next unit.
+    expect(await tenantDb.withTenant(B, (tx) => names(tx))).toEqual([{ name: 'b-project' }]);
   });
 });

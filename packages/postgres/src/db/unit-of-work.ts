@@ -87,6 +87,9 @@ export class UnitOfWork implements LaneUnit {
   private readonly tracked = new Set<InternalQuery>();
   private idleWaiters: Array<() => void> = [];
   private firstError: unknown;
+  // The opening message's error. Its statements after a failed `begin` would have run outside any transaction (as
+  // the login role, so they fail closed); the unit must not report success then, even if they did not fail.
+  private openingError: unknown;
   private poisoned: TenancyError | undefined;
   private abortReason: unknown;
   private abortWaiters: Set<(reason: unknown) => void> | undefined;
@@ -106,7 +109,11 @@ export class UnitOfWork implements LaneUnit {
     // One simple-protocol message opens the transaction and sets the context: one Sync for the server and one
     // query for postgres.js instead of two of each. Not awaited: its outcome is tracked, and a failure fails every
     // statement after it.
-    void unit.statement(plan.runtime.prelude(plan.begin, plan.values), [], 'internal', true).execute();
+    const opening = unit.statement(plan.runtime.prelude(plan.begin, plan.values), [], 'internal', true);
+    Promise.prototype.then.call(opening, undefined, (error: unknown) => {
+      unit.openingError ??= error;
+    });
+    void opening.execute();
     return unit;
   }
 
@@ -211,6 +218,8 @@ export class UnitOfWork implements LaneUnit {
     if (this.endQuery === undefined) this.end(rejected || this.abortReason !== undefined ? 'rollback' : 'commit');
     const committed = await this.finish(false);
     if (!committed && this.abortReason !== undefined) throw this.abortReason;
+    // The root cause first: after a failed opening the statements' own errors (25P02, 42501) are consequences.
+    if (this.openingError !== undefined) throw this.openingError;
     if (rejected) throw rejected.reason;
     if (!committed) throw this.rolledBackError();
     return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
@@ -423,7 +432,7 @@ export class UnitOfWork implements LaneUnit {
       }
     }
     this.state = 'done';
-    const committed = !endFailed && command === 'COMMIT';
+    const committed = !endFailed && command === 'COMMIT' && this.openingError === undefined;
     if (strict && !committed) throw this.rolledBackError();
     return committed;
   }
@@ -562,6 +571,7 @@ export class UnitOfWork implements LaneUnit {
 
   private rolledBackError(): unknown {
     return (
+      this.openingError ??
       this.firstError ??
       new TenancyError('DATABASE_ERROR', 'The transaction of this unit of work was rolled back.', {
         details: { reason: 'rolled-back' },
