@@ -229,7 +229,6 @@ describe('units of work chained on one connection', () => {
       values: [A, '', '', fx.config.roles.app],
       begin: 'begin',
       prepare: true,
-      chain: true,
     });
     const outcome = await unit
       .execute(createTenantSql(unit), (sql) => sql`select 1 as one`, classifyRawReturned)

@@ -139,7 +139,6 @@ export function createTenantDb<TSchema extends Record<string, unknown> = Record<
       begin: beginStatement(unitOptions),
       prepare: prepareFor(c),
       signal: unitOptions?.signal,
-      chain: true,
     });
     return (await unit.execute(handles.handleFor(unit), fn, classifyDrizzleReturned)) as UnitResult<R>;
   }

@@ -273,14 +273,9 @@ export class LanePool {
   // held by lanes or on its way to one, so chaining never stands in for a free connection, the joinable lane with
   // the fewest units.
   private pick(): Lane | undefined {
-    let held = 0;
+    const held = this.held();
     let best: Lane | undefined;
     for (const lane of this.lanes) {
-      if (!lane.held) {
-        if (lane.size === 0) this.lanes.delete(lane);
-        continue;
-      }
-      held++;
       if (!lane.joinable) continue;
       if (lane.size === 0) return lane;
       if (best === undefined || lane.size < best.size) best = lane;

@@ -32,12 +32,6 @@ export interface UnitPlan {
   /** Send statements as named prepared statements (when the client allows them). */
   readonly prepare: boolean;
   readonly signal?: AbortSignal | undefined;
-  /**
-   * Let this unit write its transaction behind another unit's on the same connection when every connection is held
-   * (see `Lane`). Units with an abort signal never chain, in either direction: a cancel request names a backend, not
-   * a statement, so it could reach a neighbour's transaction.
-   */
-  readonly chain: boolean;
 }
 
 type State = 'open' | 'closing' | 'done';
@@ -276,9 +270,12 @@ export class UnitOfWork implements LaneUnit {
     return this.endSent && !this.recovering && this.chains && this.poisoned === undefined && !this.dead;
   }
 
-  /** False for units that must have a connection to themselves: a cancel request names a backend, not a statement. */
+  /**
+   * False for units that must have a connection to themselves: those with an abort signal, in either direction,
+   * since a cancel request names a backend, not a statement, and could reach a neighbour's transaction.
+   */
   get chains(): boolean {
-    return this.plan.chain && this.plan.signal === undefined;
+    return this.plan.signal === undefined;
   }
 
   // A place on a lane now, or as soon as a lane or a connection is free (see `LanePool`).

@@ -47,7 +47,6 @@ export async function withTenantSql<R, TTypes extends Record<string, unknown> = 
     begin: beginStatement(options),
     prepare: sql.options.prepare !== false,
     signal: options.signal,
-    chain: true,
   });
   return (await unit.execute(createTenantSql<TTypes>(unit), fn, classifyRawReturned)) as UnitResult<R>;
 }
