@@ -12,6 +12,7 @@ import { projects, schema, setupTenantFixture, tenantIds } from './db-test-fixtu
 import { compileRuntimeConfig } from './runtime-config.js';
 import { classifyRawReturned, createTenantSql } from './tenant-sql.js';
 import { UnitOfWork } from './unit-of-work.js';
+import { OPENING_MARKER } from './wire-shim.js';
 import { withTenantSql } from './with-tenant-sql.js';
 
 const [A, B] = tenantIds(2) as [string, string];
@@ -135,17 +136,26 @@ describe('units of work chained on one connection', () => {
     const logDb = createTenantDb({ client: logged, schema, config: fx.config });
     const kinds = () =>
       statements.map((q) =>
-        q === '' ? 'acquire' : q.startsWith('begin;') ? 'begin' : q === 'commit' ? 'commit' : 'query',
+        q === ''
+          ? 'acquire'
+          : q.startsWith('begin')
+            ? 'begin'
+            : q.startsWith(OPENING_MARKER)
+              ? 'open'
+              : q === 'commit'
+                ? 'commit'
+                : 'query',
       );
     await logged`select 1`; // connects (and fetches types) first
     statements.length = 0;
     for (const t of [A, B, A]) await logDb.withTenant(t, (tx) => names(tx));
-    // One request for a connection, then three transactions on it.
+    // One request for a connection, then three transactions on it: the first prepares the opening statement, the
+    // next two send it and their statement under one Sync, with no begin or commit.
     expect(kinds()).toEqual([
       'acquire',
-      ...['begin', 'query', 'commit'],
-      ...['begin', 'query', 'commit'],
-      ...['begin', 'query', 'commit'],
+      ...['begin', 'open', 'query', 'commit'],
+      ...['open', 'query'],
+      ...['open', 'query'],
     ]);
     statements.length = 0;
     await new Promise((resolve) => setImmediate(resolve));
@@ -159,7 +169,7 @@ describe('units of work chained on one connection', () => {
     statements.length = 0;
     await logDb.withTenant(A, (tx) => names(tx), { signal: AbortSignal.timeout(5_000) });
     await logDb.withTenant(B, (tx) => names(tx));
-    expect(kinds()).toEqual(['acquire', 'begin', 'query', 'commit', 'acquire', 'acquire', 'begin', 'query', 'commit']);
+    expect(kinds()).toEqual(['acquire', 'begin', 'query', 'commit', 'acquire', 'acquire', 'open', 'query']);
   });
 
   it('serves waiting units and plain queries while other units keep every connection busy', async () => {
@@ -231,7 +241,8 @@ describe('units of work chained on one connection', () => {
       prepare: true,
     });
     const outcome = await unit
-      .execute(createTenantSql(unit), (sql) => sql`select 1 as one`, classifyRawReturned)
+      // Two statements: a unit of one may go out merged, with the opening statement instead of this prelude.
+      .execute(createTenantSql(unit), (sql) => [sql`select 1 as one`, sql`select 2 as two`], classifyRawReturned)
       .then(
         (value) => ({ value }),
         (error: unknown) => ({ error }),

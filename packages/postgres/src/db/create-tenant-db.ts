@@ -10,6 +10,7 @@ import { settingValuesFor } from './tenant-identity.js';
 import { UnitOfWork } from './unit-of-work.js';
 import type { UnitOfWorkOptions, UnitResult } from './unit-options.js';
 import { beginStatement } from './unit-options.js';
+import { installWireShim } from './wire-shim.js';
 
 /** Options for {@link createTenantDb}. */
 export interface CreateTenantDbOptions<TSchema extends Record<string, unknown> = Record<string, never>>
@@ -116,6 +117,8 @@ export function createTenantDb<TSchema extends Record<string, unknown> = Record<
     });
   }
   const runtime = compileRuntimeConfig(options.config);
+  installWireShim(client);
+  if (platformClient !== undefined) installWireShim(platformClient);
   const drizzleOptions: DrizzleHandleOptions<TSchema> = {
     schema: options.schema,
     logger: options.logger,

@@ -1,6 +1,8 @@
 import type postgres from 'postgres';
 import type { InternalConnection, InternalQuery } from './postgres-internals.js';
 import { captureConnection } from './postgres-internals.js';
+import type { WireShimSocket } from './wire-shim.js';
+import { wireShimFor } from './wire-shim.js';
 
 // How many units of work may be in flight on one connection at once. Each is a complete transaction written behind
 // the one before it; the server runs them in order. Past this, a unit waits for a place.
@@ -54,10 +56,15 @@ export class Lane {
   // Set while a unit that needs a connection to itself waits for this one: nobody joins until it is idle.
   private draining = false;
 
+  // The socket under this connection when it can merge a unit's opening with its statement (wire-shim.ts).
+  private readonly shim: WireShimSocket | undefined;
+
   constructor(
     readonly connection: InternalConnection,
     private readonly pool: LanePool,
+    shim?: WireShimSocket,
   ) {
+    this.shim = shim;
     const marker: Marker = () => this.onReady();
     // Without `release`, postgres.js hands a reserved connection back to the pool by itself whenever nothing is in
     // flight and no transaction is open; with it, the lane decides (`releaseIfIdle`).
@@ -79,6 +86,7 @@ export class Lane {
   /** True when a new unit may write its transaction on this lane: it is idle, or its last unit wrote its end. */
   get joinable(): boolean {
     if (!this.held || this.full || this.queue.length > 0 || this.served >= MAX_UNITS_PER_HOLD) return false;
+    if (this.shim?.stale === true) return false;
     if (this.units === 0) return true;
     return !this.draining && this.units < MAX_UNITS_PER_LANE && this.tail?.chainable === true;
   }
@@ -105,6 +113,11 @@ export class Lane {
       this.pool.remove(this);
       return;
     }
+    if (this.shim?.stale === true) {
+      // postgres.js kept a statement that went stale under a merged unit (wire-shim.ts): not for anyone again.
+      this.close();
+      return;
+    }
     if (this.served >= MAX_UNITS_PER_HOLD) {
       this.releaseIfIdle();
       return;
@@ -129,6 +142,47 @@ export class Lane {
     }
     if (!this.connection.execute(q)) this.full = true;
     return true;
+  }
+
+  /**
+   * True when a unit's opening and statement can be written under one Sync now: the connection's socket is a shim
+   * socket with the opening statement prepared, and nothing waits for room in the pipeline.
+   */
+  get canMerge(): boolean {
+    return this.held && !this.full && this.queue.length === 0 && this.shim?.ready === true;
+  }
+
+  /**
+   * Writes a unit's opening and its one statement under one Sync (see wire-shim.ts), when `canMerge`: `merged` when
+   * both went out that way. `cold` when the opening went out on its own: postgres.js had lost its prepared statement
+   * and describes it first. It then runs as a transaction of its own, which sets nothing that outlives it, the
+   * statement is not written, and the unit opens the usual way.
+   */
+  sendMerged(opening: InternalQuery, statement: InternalQuery): 'merged' | 'cold' {
+    const shim = this.shim as WireShimSocket;
+    shim.arm();
+    this.connection.execute(opening);
+    const sent = opening as InternalQuery & { describeFirst?: unknown; statement?: unknown };
+    if (sent.describeFirst !== false || sent.statement === undefined) {
+      shim.disarm();
+      // A describe in flight: nothing more may be written until it is answered (postgres.js's own rule).
+      this.full = true;
+      return 'cold';
+    }
+    // Written whatever the pipeline says: the opening's answer stays in the server's buffer until this Sync.
+    if (!this.connection.execute(statement)) this.full = true;
+    if ((statement as { statement?: unknown }).statement === undefined) {
+      // postgres.js could not build the statement (a value it cannot serialize) and wrote nothing: the opening waits
+      // for a Sync that will not come, and postgres.js has failed the wrong query. Nothing on this connection can be
+      // trusted any more.
+      this.close();
+    }
+    return 'merged';
+  }
+
+  /** True when the opening statement still needs preparing on this connection before units can be merged. */
+  get mergesAfterWarmUp(): boolean {
+    return this.shim?.usable === true && !this.shim.ready;
   }
 
   /**
@@ -314,7 +368,7 @@ export class LanePool {
       '',
       [],
       captureConnection((connection) => {
-        if (done()) this.arrived(connection);
+        if (done()) this.arrived(connection, request.state);
       }),
     ) as unknown as InternalQuery;
     Promise.prototype.then.call(
@@ -352,11 +406,11 @@ export class LanePool {
 
   // A requested connection arrived (marked by nobody yet): the longest-waiting unit gets it as a lane of its own.
   // Nobody waiting: it stays unmarked, and the pool takes it back when the empty statement's answer arrives.
-  private arrived(connection: InternalConnection): void {
+  private arrived(connection: InternalConnection, backend: InternalQuery['state']): void {
     this.failures = 0;
     for (const unit of this.waiting) {
       this.waiting.delete(unit);
-      const lane = new Lane(connection, this);
+      const lane = new Lane(connection, this, wireShimFor(this.client, backend));
       this.lanes.add(lane);
       unit.join(lane);
       return;

@@ -1,5 +1,6 @@
 import { TenancyError } from '@tenancy/core';
 import { z } from 'zod';
+import { OPENING_MARKER } from './wire-shim.js';
 
 /**
  * The parts of the tenancy config the database wrapper needs at runtime. A `ResolvedTenancyConfig` (from
@@ -29,6 +30,12 @@ export interface RuntimeConfig {
    * opening a unit costs the server one parse and one Sync, and needs no describe round trip on a cold connection.
    */
   prelude(begin: string, values: SettingValues): string;
+  /**
+   * The same settings as one prepared statement with the values as parameters `$1`..`$4` (tenant, user, workspace,
+   * role), for units sent under one Sync with their statement (wire-shim.ts); it starts with `OPENING_MARKER`.
+   * Undefined for Citus, which needs `SET LOCAL`.
+   */
+  readonly opening: string | undefined;
 }
 
 /** Tenant, user, workspace, role: `''` for an absent user or workspace (the helper functions read `''` as null). */
@@ -91,7 +98,11 @@ export function compileRuntimeConfig(config: TenantDbConfig = {}): RuntimeConfig
           `${begin}; set local ${names[0]} = ${literal(v[0])}; set local ${names[1]} = ${literal(v[1])}; set local ${names[2]} = ${literal(v[2])}; set local role "${v[3]}"`
       : (begin, v) =>
           `${begin}; select ${setConfig(names[0], literal(v[0]))}, ${setConfig(names[1], literal(v[1]))}, ${setConfig(names[2], literal(v[2]))}, ${setConfig('role', literal(v[3]))}`;
-  return { tenantColumnType: c.tenantColumnType ?? 'uuid', roles, prelude };
+  const opening =
+    c.dialect === 'citus'
+      ? undefined
+      : `${OPENING_MARKER} select ${setConfig(names[0], '$1')}, ${setConfig(names[1], '$2')}, ${setConfig(names[2], '$3')}, ${setConfig('role', '$4')}`;
+  return { tenantColumnType: c.tenantColumnType ?? 'uuid', roles, prelude, opening };
 }
 
 // E'' strings mean the same whatever standard_conforming_strings says. The values were validated before (uuids,

@@ -73,7 +73,7 @@ export class UnitOfWork implements LaneUnit {
   private dead = false;
   private abandoned = false;
   private lane: Lane | undefined;
-  private endSent = false;
+  private endWritten = false;
   // Set while a unit whose end failed rolls back again: nothing may join its connection meanwhile.
   private recovering = false;
   // Statements started before the unit has its connection, in order.
@@ -91,23 +91,25 @@ export class UnitOfWork implements LaneUnit {
   private pipelining = false;
   private commitAfter: number | undefined;
   private endQuery: InternalQuery | undefined;
+  private openingSent = false;
+  // The unit returned one statement and nothing else needs the transaction to outlive it: it may go out under one
+  // Sync with the opening, as an implicit transaction with no BEGIN or COMMIT (wire-shim.ts).
+  private mergeable = false;
+  private mergeCandidate: InternalQuery | undefined;
+  // Set when the unit went out merged: its statement's Sync ends (commits or rolls back) the transaction.
+  private merged = false;
   private savepoints = 0;
 
   private constructor(private readonly plan: UnitPlan) {}
 
-  /** Starts a unit: asks the pool for a connection and queues `begin` and the context statement behind it. */
+  /**
+   * Starts a unit: asks the pool for a connection. The opening (`begin` and the context) is written right before the
+   * unit's first statement, when the unit knows whether it can be merged with that statement (see `send`).
+   */
   static open(plan: UnitPlan): UnitOfWork {
     plan.signal?.throwIfAborted();
     const unit = new UnitOfWork(plan);
     unit.requestConnection();
-    // One simple-protocol message opens the transaction and sets the context: one Sync for the server and one
-    // query for postgres.js instead of two of each. Not awaited: its outcome is tracked, and a failure fails every
-    // statement after it.
-    const opening = unit.statement(plan.runtime.prelude(plan.begin, plan.values), [], 'internal', true);
-    Promise.prototype.then.call(opening, undefined, (error: unknown) => {
-      unit.openingError ??= error;
-    });
-    void opening.execute();
     return unit;
   }
 
@@ -201,10 +203,21 @@ export class UnitOfWork implements LaneUnit {
   private async pipelined(items: unknown[], kinds: ReturnedKind[]): Promise<unknown[]> {
     this.pipelining = true;
     this.commitAfter = kinds.filter((k) => k === 'lazy').length;
+    const plan = this.plan;
+    this.mergeable =
+      items.length === 1 &&
+      this.commitAfter === 1 &&
+      !this.openingSent &&
+      plan.signal === undefined &&
+      plan.begin === 'begin' &&
+      plan.prepare &&
+      plan.runtime.opening !== undefined;
     const started = items.map((item) =>
       isThenable(item) ? new Promise<unknown>((resolve, reject) => item.then(resolve, reject)) : item,
     );
-    if (this.commitAfter === 0) this.end('commit');
+    // Nothing to wait for: COMMIT now. (Returned statements each count down `commitAfter` when started, and the last
+    // one ends the unit; see wrap().)
+    if (!kinds.includes('lazy')) this.end('commit');
     // No race with the abort signal here: an abort cancels the running statement, and these settle right after.
     const settled = await Promise.allSettled(started);
     const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -246,7 +259,11 @@ export class UnitOfWork implements LaneUnit {
       }
       this.track(q);
       const started = handle.call(q);
-      if (kind === 'user' && this.commitAfter !== undefined && --this.commitAfter === 0) this.end('commit');
+      if (kind === 'user' && this.commitAfter !== undefined && --this.commitAfter === 0) {
+        // The last returned statement: COMMIT goes right behind it, unless it may go out merged (decided in send).
+        if (this.mergeable) this.mergeCandidate = q;
+        else this.end('commit');
+      }
       return started;
     };
     q.handler = (self) => this.send(self);
@@ -267,7 +284,7 @@ export class UnitOfWork implements LaneUnit {
 
   /** True once this unit's COMMIT or ROLLBACK is written and it will write nothing more (see `Lane`). */
   get chainable(): boolean {
-    return this.endSent && !this.recovering && this.chains && this.poisoned === undefined && !this.dead;
+    return this.endWritten && !this.recovering && this.chains && this.poisoned === undefined && !this.dead;
   }
 
   /**
@@ -304,15 +321,81 @@ export class UnitOfWork implements LaneUnit {
       this.pendingSend.push(q);
       return;
     }
+    if (!this.openingSent) {
+      this.openingSent = true;
+      if (q === this.mergeCandidate && this.sendMerged(lane, q)) return;
+      this.sendOpening(lane);
+    }
+    this.sendOnLane(lane, q);
+    if (q === this.mergeCandidate) {
+      this.mergeCandidate = undefined;
+      this.end('commit');
+    }
+  }
+
+  private sendOnLane(lane: Lane, q: InternalQuery): void {
     if (!lane.send(q)) {
       q.reject(this.connectionLost());
       this.markDead();
       return;
     }
-    if (q === this.endQuery) {
-      this.endSent = true;
-      if (lane.joinable) lanePoolOf(this.plan.client).offer(lane);
+    if (q === this.endQuery) this.endSent(lane);
+  }
+
+  private endSent(lane: Lane): void {
+    this.endWritten = true;
+    if (lane.joinable) lanePoolOf(this.plan.client).offer(lane);
+  }
+
+  // The opening and the unit's one statement under one Sync: the statement's Sync ends the transaction, so it is
+  // the unit's end. False when the lane cannot merge now; the unit then opens the usual way.
+  private sendMerged(lane: Lane, q: InternalQuery): boolean {
+    if (!lane.canMerge || q.cursorFn !== undefined) return false;
+    const options = q.options;
+    if (options?.simple === true) {
+      // postgres.js sends a statement without parameters as a simple Query message, which ends the implicit
+      // transaction on its own. One that is a single statement (no `;`) means the same in the extended protocol.
+      if (q.strings.length !== 1 || (q.strings[0] ?? ';').includes(';')) return false;
+      options.simple = false;
     }
+    const opening = this.internalNow(this.plan.runtime.opening as string, this.plan.values, false);
+    const outcome = lane.sendMerged(opening, q);
+    if (outcome === 'cold') {
+      // The opening went out alone (it was not prepared here after all) and sets nothing that outlives it.
+      return false;
+    }
+    this.merged = true;
+    this.mergeCandidate = undefined;
+    this.commitAfter = undefined;
+    this.state = 'closing';
+    this.endQuery = q;
+    this.endSent(lane);
+    return true;
+  }
+
+  // `begin` and the context as one simple-protocol message. On a connection that could merge units but has not
+  // prepared the opening statement yet, `begin` and that statement instead, so the next unit there can be merged.
+  private sendOpening(lane: Lane): void {
+    const { runtime, values, begin } = this.plan;
+    if (lane.mergesAfterWarmUp && runtime.opening !== undefined && this.plan.prepare) {
+      this.sendOnLane(lane, this.internalNow(begin, [], true));
+      this.sendOnLane(lane, this.internalNow(runtime.opening, values, false));
+      return;
+    }
+    this.sendOnLane(lane, this.internalNow(runtime.prelude(begin, values), [], true));
+  }
+
+  // An internal statement of the opening, started here and now (not a microtask later through postgres.js's
+  // handle), so it is written before the statement that needs it. Not awaited: its error fails the unit first,
+  // and every statement after it fails too.
+  private internalNow(text: string, params: readonly unknown[], simple: boolean): InternalQuery {
+    const q = this.statement(text, params, 'internal', simple);
+    Promise.prototype.then.call(q, undefined, (error: unknown) => {
+      this.openingError ??= error;
+    });
+    q.executed = true;
+    this.track(q);
+    return q;
   }
 
   private admit(q: InternalQuery): unknown {
@@ -418,8 +501,9 @@ export class UnitOfWork implements LaneUnit {
       this.discard();
       throw this.poisoned;
     }
-    // A COMMIT or ROLLBACK that completed leaves no transaction open; anything else may have.
-    const ended = !endFailed && (command === 'COMMIT' || command === 'ROLLBACK');
+    // A COMMIT or ROLLBACK that completed leaves no transaction open; anything else may have. A merged unit's
+    // transaction ended at its statement's Sync, committed or rolled back, whatever the statement did.
+    const ended = this.merged || (!endFailed && (command === 'COMMIT' || command === 'ROLLBACK'));
     if (!ended && this.holdsConnection()) {
       if ((this.lane as Lane).size > 1) {
         this.discard();
@@ -429,7 +513,7 @@ export class UnitOfWork implements LaneUnit {
       }
     }
     this.state = 'done';
-    const committed = !endFailed && command === 'COMMIT' && this.openingError === undefined;
+    const committed = !endFailed && (this.merged || command === 'COMMIT') && this.openingError === undefined;
     if (strict && !committed) throw this.rolledBackError();
     return committed;
   }

@@ -9,6 +9,7 @@ import { classifyRawReturned, createTenantSql } from './tenant-sql.js';
 import { UnitOfWork } from './unit-of-work.js';
 import type { UnitOfWorkOptions, UnitResult } from './unit-options.js';
 import { beginStatement } from './unit-options.js';
+import { installWireShim } from './wire-shim.js';
 
 /** Options for {@link withTenantSql}. */
 export interface WithTenantSqlOptions extends UnitOfWorkOptions {
@@ -40,6 +41,7 @@ export async function withTenantSql<R, TTypes extends Record<string, unknown> = 
   const runtime = runtimeFor(options.config);
   const values = settingValuesFor(typeof tenant === 'string' ? { tenantId: tenant } : tenant, runtime);
   const sql = client as unknown as postgres.Sql;
+  installWireShim(sql);
   const unit = UnitOfWork.open({
     client: sql,
     runtime,

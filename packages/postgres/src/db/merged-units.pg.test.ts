@@ -1,0 +1,221 @@
+// Units of one statement sent with their opening under one Sync (wire-shim.ts): no BEGIN, no COMMIT, the implicit
+// transaction of the extended protocol. What must hold: the tenant and role apply to the statement (RLS shows only the
+// tenant's rows; it would show none if the settings had ended at a Sync of their own), writes commit or roll back with
+// the statement, nothing outlives the unit, a failed opening never lets the statement run, and postgres.js never
+// reruns a statement of such a unit outside it.
+import net from 'node:net';
+import { sql as dsql, eq } from 'drizzle-orm';
+import type postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../testing/create-test-database.js';
+import { createTenantDb } from './create-tenant-db.js';
+import type { TenantFixture } from './db-test-fixture.js';
+import { projects, schema, setupTenantFixture, tenantIds } from './db-test-fixture.js';
+import { compileRuntimeConfig } from './runtime-config.js';
+import { classifyRawReturned, createTenantSql } from './tenant-sql.js';
+import { UnitOfWork } from './unit-of-work.js';
+import { OPENING_MARKER } from './wire-shim.js';
+import { withTenantSql } from './with-tenant-sql.js';
+
+const [A, B] = tenantIds(2) as [string, string];
+
+let db: TestDatabase;
+let fx: TenantFixture;
+
+/** A client of one connection whose statements are logged as kinds: begin, open, commit, acquire, query. */
+function loggedClient(options: postgres.Options<Record<string, postgres.PostgresType>> = {}) {
+  const statements: string[] = [];
+  const client = fx.client({ max: 1, ...options, debug: (_connection, query) => statements.push(query) });
+  const kinds = () =>
+    // postgres.js's own type lookup when it connects is not ours.
+    statements
+      .filter((q) => !q.includes('pg_catalog.pg_type'))
+      .map((q) =>
+        q === ''
+          ? 'acquire'
+          : q.startsWith('begin')
+            ? 'begin'
+            : q.startsWith(OPENING_MARKER)
+              ? 'open'
+              : q === 'commit' || q === 'rollback'
+                ? q
+                : 'query',
+      );
+  return { client, statements, kinds };
+}
+
+const plain = <T>(rows: readonly T[]) => rows.map((r) => ({ ...r }));
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  fx = await setupTenantFixture(db);
+  await db.sql.unsafe(
+    `insert into projects (tenant_id, name) values ('${A}', 'a-project'), ('${B}', 'b-project');
+     create table merged_probe (x int);
+     grant insert, select on merged_probe to "${fx.login}", "${fx.config.roles.app}";
+     create table stale_probe (a int);
+     insert into stale_probe values (1);
+     grant select on stale_probe to "${fx.login}", "${fx.config.roles.app}";`,
+  );
+});
+
+afterAll(async () => {
+  await fx.cleanup();
+  await db.drop();
+});
+
+describe('units of one statement under one Sync', () => {
+  it('sends the opening and the statement with no begin or commit, in the tenant and role of the unit', async () => {
+    const { client, statements, kinds } = loggedClient();
+    const tenantDb = createTenantDb({ client, schema, config: fx.config });
+    const names = (t: string) => tenantDb.withTenant(t, (tx) => tx.select({ name: projects.name }).from(projects));
+    // The first unit on a connection prepares the opening statement inside an ordinary transaction.
+    expect(await names(A)).toEqual([{ name: 'a-project' }]);
+    expect(kinds()).toEqual(['acquire', 'begin', 'open', 'query', 'commit']);
+    statements.length = 0;
+    expect(await names(B)).toEqual([{ name: 'b-project' }]);
+    expect(await names(A)).toEqual([{ name: 'a-project' }]);
+    const who = await withTenantSql(client, B, (sql) => sql`select current_user as role, tenancy.tenant_id() as t`, {
+      config: fx.config,
+    });
+    expect(plain(who)).toEqual([{ role: fx.config.roles.app, t: B }]);
+    expect(kinds()).toEqual(['open', 'query', 'open', 'query', 'open', 'query']);
+    // Nothing outlives the unit: no tenant, the login role, no open transaction.
+    await new Promise((resolve) => setImmediate(resolve));
+    const [state] = await client<{ tenant: string | null; role: string; at: string }[]>`
+      select current_setting('tenancy.tenant_id', true) as tenant, current_user as role, now()::text as at`;
+    expect(state?.tenant ?? '').toBe('');
+    expect(state?.role).toBe(fx.login);
+    const [again] = await client<{ at: string }[]>`select now()::text as at`;
+    expect(again?.at).not.toBe(state?.at);
+  });
+
+  it('commits a write with its statement and rolls back one that fails', async () => {
+    const { client, statements, kinds } = loggedClient();
+    const tenantDb = createTenantDb({ client, schema, config: fx.config });
+    await tenantDb.withTenant(A, (tx) => tx.select().from(projects)); // prepares the opening
+    statements.length = 0;
+    const [created] = await tenantDb.withTenant(A, (tx) =>
+      tx.insert(projects).values({ name: 'merged-write' }).returning({ tenantId: projects.tenantId }),
+    );
+    expect(created).toEqual({ tenantId: A });
+    const failed = await tenantDb
+      .withTenant(A, (tx) => tx.insert(projects).values({ name: dsql`(1 / 0)::text` }).returning())
+      .then(
+        () => 'committed',
+        (error: { code?: string; cause?: { code?: string } }) => error.cause?.code ?? error.code,
+      );
+    expect(failed).toBe('22012');
+    expect(kinds()).toEqual(['open', 'query', 'open', 'query']);
+    const rows = await db.sql<{ tenant_id: string }[]>`select tenant_id from projects where name = 'merged-write'`;
+    expect(plain(rows)).toEqual([{ tenant_id: A }]);
+    // The connection is clean after the failure: the next unit runs in its own tenant.
+    expect(await tenantDb.withTenant(B, (tx) => tx.select({ name: projects.name }).from(projects))).toEqual([
+      { name: 'b-project' },
+    ]);
+    await tenantDb.withTenant(A, (tx) => tx.delete(projects).where(eq(projects.name, 'merged-write')));
+  });
+
+  it('never runs the statement when the opening fails, merged or not', async () => {
+    const { client, kinds, statements } = loggedClient();
+    // An opening that fails when it runs (the role does not exist), not when it is prepared.
+    const runtime = compileRuntimeConfig(fx.config);
+    const unitWithBadRole = () => {
+      const unit = UnitOfWork.open({
+        client,
+        runtime,
+        values: [A, '', '', 'tenancy_no_such_role'],
+        begin: 'begin',
+        prepare: true,
+      });
+      return unit
+        .execute(
+          createTenantSql(unit),
+          (sql) => sql`insert into merged_probe values (1) returning x`,
+          classifyRawReturned,
+        )
+        .then(
+          () => 'succeeded',
+          (error: { code?: string }) => error.code,
+        );
+    };
+    // Installs the shim socket on this client before its first connection.
+    createTenantDb({ client, schema, config: fx.config });
+    expect(await unitWithBadRole()).toBe('22023');
+    // In a transaction: the COMMIT written right behind the statement ends it as a rollback.
+    expect(kinds()).toEqual(['acquire', 'begin', 'open', 'query', 'commit']);
+    statements.length = 0;
+    expect(await unitWithBadRole()).toBe('22023');
+    expect(kinds()).toEqual(['open', 'query']);
+    const [count] = await db.sql<{ n: number }[]>`select count(*)::int as n from merged_probe`;
+    expect(count?.n).toBe(0);
+    expect(
+      plain(await withTenantSql(client, B, (sql) => sql`select name from projects`, { config: fx.config })),
+    ).toEqual([{ name: 'b-project' }]);
+  });
+
+  it('does not let postgres.js rerun a statement outside its unit when its prepared plan went stale', async () => {
+    const { client } = loggedClient();
+    createTenantDb({ client, schema, config: fx.config });
+    const read = () =>
+      withTenantSql(client, A, (sql) => sql`select *, current_user as role from stale_probe`, { config: fx.config });
+    await read(); // prepares the opening
+    expect(plain(await read())).toEqual([{ a: 1, role: fx.config.roles.app }]);
+    await db.sql`alter table stale_probe add column b int`;
+    try {
+      // postgres.js retries a statement that failed with RevalidateCachedQuery. Outside the unit's transaction that
+      // retry would run as the login role, with no tenant set, and succeed here.
+      const outcome = await read().then(
+        (rows) => ({ rows: plain(rows) }),
+        (error: { code?: string; routine?: string }) => ({ code: error.code, routine: error.routine }),
+      );
+      expect(outcome).toEqual({ code: '0A000', routine: 'tenancy:RevalidateCachedQuery' });
+      // The connection with the stale statement is closed; the next unit prepares it again on a new one.
+      expect(plain(await read())).toEqual([{ a: 1, b: null, role: fx.config.roles.app }]);
+    } finally {
+      await db.sql`alter table stale_probe drop column b`;
+    }
+  });
+
+  it('keeps the openings of two configs apart on one connection', async () => {
+    const { client, statements, kinds } = loggedClient();
+    const other = { ...fx.config, settings: { ...fx.config.settings, userId: 'tenancy.merged_test_user' } };
+    const read = (t: string, config: typeof fx.config) =>
+      withTenantSql(
+        client,
+        { tenantId: t, userId: A },
+        (sql) => sql`select name, tenancy.user_id() as u from projects`,
+        {
+          config,
+        },
+      ).then(plain);
+    expect(await read(A, fx.config)).toEqual([{ name: 'a-project', u: A }]);
+    expect(await read(B, other)).toEqual([{ name: 'b-project', u: null }]);
+    statements.length = 0;
+    const results = await Promise.all([read(A, other), read(B, fx.config), read(B, other), read(A, fx.config)]);
+    expect(results).toEqual([
+      [{ name: 'a-project', u: null }],
+      [{ name: 'b-project', u: A }],
+      [{ name: 'b-project', u: null }],
+      [{ name: 'a-project', u: A }],
+    ]);
+    expect(kinds()).toEqual(['open', 'query', 'open', 'query', 'open', 'query', 'open', 'query']);
+  });
+
+  it('uses begin and commit on a client whose socket it cannot follow', async () => {
+    // A socket of the user's own (TLS works the same way): the bytes are not the shim's to read.
+    const url = new URL(fx.loginUrl);
+    // postgres.js takes `socket` (a function returning a connected socket) but does not declare it in its types.
+    const withSocket = { socket: () => net.connect(Number(url.port || 5432), url.hostname) };
+    const { client, kinds } = loggedClient(withSocket as postgres.Options<Record<string, postgres.PostgresType>>);
+    const tenantDb = createTenantDb({ client, schema, config: fx.config });
+    for (const t of [A, B, A]) {
+      await tenantDb.withTenant(t, (tx) => tx.select({ name: projects.name }).from(projects));
+    }
+    expect(kinds().filter((k) => k !== 'acquire')).toEqual([
+      ...['begin', 'query', 'commit'],
+      ...['begin', 'query', 'commit'],
+      ...['begin', 'query', 'commit'],
+    ]);
+  });
+});
