@@ -37,6 +37,14 @@ export interface CreateTenantDbOptions<TSchema extends Record<string, unknown> =
    * trip. Default: true, unless the client was created with `prepare: false` (PgBouncer before 1.21, Supavisor).
    */
   prepare?: boolean | undefined;
+  /**
+   * Send a unit of work that returns one statement as one message with its opening, under one Sync: no `begin`, no
+   * `commit`, one transaction all the same (the extended protocol's implicit transaction). It needs prepared
+   * statements and a plain TCP or Unix socket, so it is off on clients with TLS or a `socket` of their own, and for
+   * connections opened before `createTenantDb()`. Default: true. Set false to always send `begin` and `commit`.
+   * @see https://github.com/tenancy/tenancy/blob/main/docs/drizzle.md#one-sync-units
+   */
+  mergeUnits?: boolean | undefined;
 }
 
 /** Options for {@link TenantDb.asPlatform}. */
@@ -117,8 +125,11 @@ export function createTenantDb<TSchema extends Record<string, unknown> = Record<
     });
   }
   const runtime = compileRuntimeConfig(options.config);
-  installWireShim(client);
-  if (platformClient !== undefined) installWireShim(platformClient);
+  const merge = options.mergeUnits !== false;
+  if (merge) {
+    installWireShim(client);
+    if (platformClient !== undefined) installWireShim(platformClient);
+  }
   const drizzleOptions: DrizzleHandleOptions<TSchema> = {
     schema: options.schema,
     logger: options.logger,
@@ -141,6 +152,7 @@ export function createTenantDb<TSchema extends Record<string, unknown> = Record<
       values,
       begin: beginStatement(unitOptions),
       prepare: prepareFor(c),
+      merge,
       signal: unitOptions?.signal,
     });
     return (await unit.execute(handles.handleFor(unit), fn, classifyDrizzleReturned)) as UnitResult<R>;

@@ -202,6 +202,24 @@ describe('units of one statement under one Sync', () => {
     expect(kinds()).toEqual(['open', 'query', 'open', 'query', 'open', 'query', 'open', 'query']);
   });
 
+  it('uses begin and commit when mergeUnits is false, also on a connection that could merge', async () => {
+    const { client, statements, kinds } = loggedClient();
+    const merging = createTenantDb({ client, schema, config: fx.config });
+    const standard = createTenantDb({ client, schema, config: fx.config, mergeUnits: false });
+    const names = (tdb: typeof merging, t: string) =>
+      tdb.withTenant(t, (tx) => tx.select({ name: projects.name }).from(projects));
+    await names(merging, A);
+    statements.length = 0;
+    expect(await names(standard, B)).toEqual([{ name: 'b-project' }]);
+    expect(await names(merging, A)).toEqual([{ name: 'a-project' }]);
+    const raw = await withTenantSql(client, B, (sql) => sql`select name from projects`, {
+      config: fx.config,
+      mergeUnits: false,
+    });
+    expect(plain(raw)).toEqual([{ name: 'b-project' }]);
+    expect(kinds()).toEqual(['begin', 'query', 'commit', 'open', 'query', 'begin', 'query', 'commit']);
+  });
+
   it('uses begin and commit on a client whose socket it cannot follow', async () => {
     // A socket of the user's own (TLS works the same way): the bytes are not the shim's to read.
     const url = new URL(fx.loginUrl);

@@ -31,6 +31,8 @@ export interface UnitPlan {
   readonly begin: string;
   /** Send statements as named prepared statements (when the client allows them). */
   readonly prepare: boolean;
+  /** May a unit of one statement go out merged with its opening (wire-shim.ts)? Default true. */
+  readonly merge?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -208,6 +210,7 @@ export class UnitOfWork implements LaneUnit {
       items.length === 1 &&
       this.commitAfter === 1 &&
       !this.openingSent &&
+      plan.merge !== false &&
       plan.signal === undefined &&
       plan.begin === 'begin' &&
       plan.prepare &&
@@ -377,7 +380,7 @@ export class UnitOfWork implements LaneUnit {
   // prepared the opening statement yet, `begin` and that statement instead, so the next unit there can be merged.
   private sendOpening(lane: Lane): void {
     const { runtime, values, begin } = this.plan;
-    if (lane.mergesAfterWarmUp && runtime.opening !== undefined && this.plan.prepare) {
+    if (lane.mergesAfterWarmUp && runtime.opening !== undefined && this.plan.prepare && this.plan.merge !== false) {
       this.sendOnLane(lane, this.internalNow(begin, [], true));
       this.sendOnLane(lane, this.internalNow(runtime.opening, values, false));
       return;

@@ -15,6 +15,8 @@ import { installWireShim } from './wire-shim.js';
 export interface WithTenantSqlOptions extends UnitOfWorkOptions {
   /** The tenancy config, or the parts of it the wrapper reads. Compiled once per config object. */
   config?: TenantDbConfig | undefined;
+  /** Send a unit that returns one statement under one Sync with its opening (see `createTenantDb`). Default true. */
+  mergeUnits?: boolean | undefined;
 }
 
 const compiled = new WeakMap<TenantDbConfig, RuntimeConfig>();
@@ -41,13 +43,15 @@ export async function withTenantSql<R, TTypes extends Record<string, unknown> = 
   const runtime = runtimeFor(options.config);
   const values = settingValuesFor(typeof tenant === 'string' ? { tenantId: tenant } : tenant, runtime);
   const sql = client as unknown as postgres.Sql;
-  installWireShim(sql);
+  const merge = options.mergeUnits !== false;
+  if (merge) installWireShim(sql);
   const unit = UnitOfWork.open({
     client: sql,
     runtime,
     values,
     begin: beginStatement(options),
     prepare: sql.options.prepare !== false,
+    merge,
     signal: options.signal,
   });
   return (await unit.execute(createTenantSql<TTypes>(unit), fn, classifyRawReturned)) as UnitResult<R>;
