@@ -27,6 +27,37 @@ const machineLine = (m = {}, date) =>
   (m.loadAverage ? `, load average ${m.loadAverage.map((x) => x.toFixed(1)).join('/')}` : '') +
   '.';
 
+function protocol(r) {
+  const labels = {
+    bare: 'bare prepared query, no RLS (the floor)',
+    'one-sync': 'opening + query under one Sync (one-Sync units)',
+    'begin-sync': 'begin + opening, query, COMMIT: three Syncs',
+    prelude: 'simple-protocol prelude, query, COMMIT (begin/commit units)',
+  };
+  const rows = Object.entries(r.results).map(([name, v]) => [
+    labels[name] ?? name,
+    `${fmt(v.p50Us)} µs`,
+    `${fmt(v.p99Us)} µs`,
+    `${v.p50VsBare.toFixed(2)}x`,
+    `${v.p99VsBare.toFixed(2)}x`,
+    fmt(v.throughputPerSecond),
+    `${v.throughputVsBare.toFixed(2)}x`,
+    `${fmt(v.postgresCpuUsPerUnit)} µs`,
+  ]);
+  return [
+    '## The protocol floor (no driver)',
+    '',
+    machineLine(r.machine, r.date),
+    '',
+    `A minimal client speaks PostgreSQL's protocol directly and sends each unit shape as one write: a point query on ${fmt(r.settings?.rows)} rows under RLS. Latency: one connection, ${fmt(r.settings?.units)} sequential units; throughput: ${r.settings?.connections} connections. What no driver can beat: the wrapper's ratios against an unscoped query are bounded by these. \`bench/protocol/run.mjs\`.`,
+    '',
+    table(
+      ['Unit shape', 'p50', 'p99', 'p50 vs bare', 'p99 vs bare', 'Units/s', 'vs bare', 'PostgreSQL CPU/unit'],
+      rows,
+    ),
+  ].join('\n');
+}
+
 function permissions(r) {
   const by = Object.fromEntries(r.checks.map((c) => [c.name, c]));
   const row = (label, ours, casl) => [
@@ -222,11 +253,12 @@ const RENDERERS = {
   resolve,
   rls,
   wrapper,
+  protocol: (r) => protocol(r),
   express: (r) => express(r),
   'express-async-context-frame': (r) =>
     express(r, '## Express example with `--experimental-async-context-frame` (Node 22; the default from Node 24)'),
 };
-const ORDER = ['permissions', 'resolve', 'rls', 'wrapper', 'express', 'express-async-context-frame'];
+const ORDER = ['permissions', 'resolve', 'rls', 'protocol', 'wrapper', 'express', 'express-async-context-frame'];
 
 export function renderBenchmarks(extra = {}) {
   const renderers = { ...RENDERERS, ...extra };

@@ -11,6 +11,7 @@ const BENCHMARKS = [
   { name: 'permissions', script: 'permissions.bench.mjs' },
   { name: 'resolve', script: 'resolve.bench.mjs' },
   { name: 'rls', script: 'rls/run.mjs', database: true },
+  { name: 'protocol', script: 'protocol/run.mjs', database: true },
   { name: 'wrapper', script: 'wrapper/run.mjs', database: true },
   { name: 'express', script: 'express/run.mjs', database: true },
   { name: 'express', script: 'express/run.mjs', args: ['--async-context-frame'], database: true },
