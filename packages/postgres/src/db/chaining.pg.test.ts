@@ -8,11 +8,10 @@ import { createTestDatabase, type TestDatabase } from '../testing/create-test-da
 import { createRoundTripProxy, type RoundTripProxy } from '../testing/round-trip-proxy.js';
 import { createTenantDb, type TenantDb } from './create-tenant-db.js';
 import type { TenantFixture } from './db-test-fixture.js';
-import { projects, schema, setupTenantFixture, tenantIds } from './db-test-fixture.js';
+import { connectionState, projects, schema, setupTenantFixture, statementKinds, tenantIds } from './db-test-fixture.js';
 import { compileRuntimeConfig } from './runtime-config.js';
 import { classifyRawReturned, createTenantSql } from './tenant-sql.js';
 import { UnitOfWork } from './unit-of-work.js';
-import { OPENING_MARKER } from './wire-shim.js';
 import { withTenantSql } from './with-tenant-sql.js';
 
 const [A, B] = tenantIds(2) as [string, string];
@@ -121,31 +120,14 @@ describe('units of work chained on one connection', () => {
     const slow = tenantDb.withTenant(A, (tx) => tx.execute(dsql`select pg_sleep(0.05)`));
     await tick();
     await Promise.all([slow, ...[B, A, B].map((t) => tenantDb.withTenant(t, (tx) => names(tx)))]);
-    const [state] = await client<{ tenant: string | null; role: string; at: string }[]>`
-      select current_setting('tenancy.tenant_id', true) as tenant, current_user as role, now()::text as at`;
-    expect(state?.tenant ?? '').toBe('');
-    expect(state?.role).toBe(fx.login);
-    // now() is the transaction's start: the same in two statements only if a transaction was left open.
-    const [again] = await client<{ at: string }[]>`select now()::text as at`;
-    expect(again?.at).not.toBe(state?.at);
+    expect(await connectionState(client)).toEqual({ tenant: '', role: fx.login, inTransaction: false });
   });
 
   it('reuses an idle connection for the next unit without asking the pool, and gives it back a turn later', async () => {
     const statements: string[] = [];
     const logged = fx.client({ max: 1, debug: (_connection, query) => statements.push(query) });
     const logDb = createTenantDb({ client: logged, schema, config: fx.config });
-    const kinds = () =>
-      statements.map((q) =>
-        q === ''
-          ? 'acquire'
-          : q.startsWith('begin')
-            ? 'begin'
-            : q.startsWith(OPENING_MARKER)
-              ? 'open'
-              : q === 'commit'
-                ? 'commit'
-                : 'query',
-      );
+    const kinds = () => statementKinds(statements);
     await logged`select 1`; // connects (and fetches types) first
     statements.length = 0;
     for (const t of [A, B, A]) await logDb.withTenant(t, (tx) => names(tx));

@@ -8,6 +8,7 @@ import { resolveConfig } from '../config/index.js';
 import { exampleConfigInput, exampleSchemaSql } from '../generate/example-fixture.js';
 import { generateSql } from '../generate/index.js';
 import type { TestDatabase } from '../testing/create-test-database.js';
+import { OPENING_MARKER } from './wire-shim.js';
 
 export const plans = pgTable('plans', {
   id: text('id').primaryKey(),
@@ -128,4 +129,38 @@ export async function inspectPool(
   } finally {
     for (const r of reserved) r.release();
   }
+}
+
+/**
+ * A postgres.js `debug` log as statement kinds: `acquire` (the empty statement a lane takes or gives back a
+ * connection with), `begin` (a unit's prelude or its `begin`), `open` (the opening statement), `commit`, `rollback`,
+ * or `query`. postgres.js's own type lookup when it connects is left out.
+ */
+export function statementKinds(statements: readonly string[]): string[] {
+  return statements
+    .filter((q) => !q.includes('pg_catalog.pg_type'))
+    .map((q) =>
+      q === ''
+        ? 'acquire'
+        : q.startsWith('begin')
+          ? 'begin'
+          : q.startsWith(OPENING_MARKER)
+            ? 'open'
+            : q === 'commit' || q === 'rollback'
+              ? q
+              : 'query',
+    );
+}
+
+/**
+ * What the next plain query on `client` finds on its connection: the tenant setting (`''` when unset), the role, and
+ * whether a transaction is still open (now() is the transaction's start: equal in two statements only then).
+ */
+export async function connectionState(
+  client: postgres.Sql,
+): Promise<{ tenant: string; role: string; inTransaction: boolean }> {
+  const [state] = await client<{ tenant: string | null; role: string; at: string }[]>`
+    select current_setting('tenancy.tenant_id', true) as tenant, current_user as role, now()::text as at`;
+  const [again] = await client<{ at: string }[]>`select now()::text as at`;
+  return { tenant: state?.tenant ?? '', role: state?.role ?? '', inTransaction: again?.at === state?.at };
 }

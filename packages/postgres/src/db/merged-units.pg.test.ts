@@ -10,11 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/create-test-database.js';
 import { createTenantDb } from './create-tenant-db.js';
 import type { TenantFixture } from './db-test-fixture.js';
-import { projects, schema, setupTenantFixture, tenantIds } from './db-test-fixture.js';
+import { connectionState, projects, schema, setupTenantFixture, statementKinds, tenantIds } from './db-test-fixture.js';
 import { compileRuntimeConfig } from './runtime-config.js';
 import { classifyRawReturned, createTenantSql } from './tenant-sql.js';
 import { UnitOfWork } from './unit-of-work.js';
-import { OPENING_MARKER } from './wire-shim.js';
 import { withTenantSql } from './with-tenant-sql.js';
 
 const [A, B] = tenantIds(2) as [string, string];
@@ -26,21 +25,7 @@ let fx: TenantFixture;
 function loggedClient(options: postgres.Options<Record<string, postgres.PostgresType>> = {}) {
   const statements: string[] = [];
   const client = fx.client({ max: 1, ...options, debug: (_connection, query) => statements.push(query) });
-  const kinds = () =>
-    // postgres.js's own type lookup when it connects is not ours.
-    statements
-      .filter((q) => !q.includes('pg_catalog.pg_type'))
-      .map((q) =>
-        q === ''
-          ? 'acquire'
-          : q.startsWith('begin')
-            ? 'begin'
-            : q.startsWith(OPENING_MARKER)
-              ? 'open'
-              : q === 'commit' || q === 'rollback'
-                ? q
-                : 'query',
-      );
+  const kinds = () => statementKinds(statements);
   return { client, statements, kinds };
 }
 
@@ -82,12 +67,7 @@ describe('units of one statement under one Sync', () => {
     expect(kinds()).toEqual(['open', 'query', 'open', 'query', 'open', 'query']);
     // Nothing outlives the unit: no tenant, the login role, no open transaction.
     await new Promise((resolve) => setImmediate(resolve));
-    const [state] = await client<{ tenant: string | null; role: string; at: string }[]>`
-      select current_setting('tenancy.tenant_id', true) as tenant, current_user as role, now()::text as at`;
-    expect(state?.tenant ?? '').toBe('');
-    expect(state?.role).toBe(fx.login);
-    const [again] = await client<{ at: string }[]>`select now()::text as at`;
-    expect(again?.at).not.toBe(state?.at);
+    expect(await connectionState(client)).toEqual({ tenant: '', role: fx.login, inTransaction: false });
   });
 
   it('commits a write with its statement and rolls back one that fails', async () => {
