@@ -122,10 +122,13 @@ export class WireShimSocket extends net.Socket {
     chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void,
   ): void {
-    super._writev?.(
-      chunks.map((c) => ({ chunk: this.bypass ? c.chunk : this.outbound(c.chunk), encoding: c.encoding })),
-      callback,
-    );
+    const scanned = chunks.map((c) => ({
+      chunk: this.bypass ? c.chunk : this.outbound(c.chunk),
+      encoding: c.encoding,
+    }));
+    // Writable marks an all-Buffer batch on the array itself; keep the mark for net.Socket's fast path.
+    Object.assign(scanned, { allBuffers: (chunks as { allBuffers?: boolean }).allBuffers });
+    super._writev?.(scanned, callback);
   }
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {
