@@ -140,8 +140,35 @@ export class Lane {
       this.queue.push(q);
       return true;
     }
-    if (!this.connection.execute(q)) this.full = true;
+    if (!this.write(q)) this.full = true;
     return true;
+  }
+
+  // Hands `q` to postgres.js; false when the pipeline is full. postgres.js builds and serializes a statement inside
+  // execute(); when that throws (an undefined value, an invalid Date, a symbol, JSON it cannot stringify), it rejects
+  // the statement it is currently waiting for instead of `q`, and leaves `q` queued for an answer that never comes:
+  // everything after it on the connection is answered off by one, and the unit hangs. Nothing on that connection can
+  // be trusted then: it is closed, which fails what is in flight on it.
+  private write(q: InternalQuery): boolean {
+    // Refused properly (the connection is gone, a COPY is in progress, or `q` was the only statement in flight and
+    // postgres.js failed it with its error): `q` itself is rejected right here, and the pipeline is intact.
+    let refused = false;
+    const reject = q.reject;
+    q.reject = (error: unknown) => {
+      refused = true;
+      reject(error);
+    };
+    let room: boolean | undefined;
+    try {
+      room = this.connection.execute(q);
+    } finally {
+      q.reject = reject;
+    }
+    if (!refused && !q.cancelled && !writtenWhole(q)) {
+      this.close();
+      return false;
+    }
+    return room !== false;
   }
 
   /**
@@ -161,7 +188,7 @@ export class Lane {
   sendMerged(opening: InternalQuery, statement: InternalQuery): 'merged' | 'cold' {
     const shim = this.shim as WireShimSocket;
     shim.arm();
-    this.connection.execute(opening);
+    this.write(opening);
     const sent = opening as InternalQuery & { describeFirst?: unknown; statement?: unknown };
     if (sent.describeFirst !== false || sent.statement === undefined) {
       shim.disarm();
@@ -169,14 +196,9 @@ export class Lane {
       this.full = true;
       return 'cold';
     }
-    // Written whatever the pipeline says: the opening's answer stays in the server's buffer until this Sync.
-    if (!this.connection.execute(statement)) this.full = true;
-    if ((statement as { statement?: unknown }).statement === undefined) {
-      // postgres.js could not build the statement (a value it cannot serialize) and wrote nothing: the opening waits
-      // for a Sync that will not come, and postgres.js has failed the wrong query. Nothing on this connection can be
-      // trusted any more.
-      this.close();
-    }
+    // Written whatever the pipeline says: the opening's answer stays in the server's buffer until this Sync. (A
+    // statement postgres.js cannot build closes the connection, see write().)
+    if (!this.write(statement)) this.full = true;
     return 'merged';
   }
 
@@ -195,9 +217,27 @@ export class Lane {
     // be reconnecting for someone else.
     const ours = this.held;
     this.closed = true;
-    if (ours) this.connection.terminate();
+    if (ours) this.terminate();
     this.failQueued();
     this.pool.remove(this);
+  }
+
+  // postgres.js buffers what it writes in one turn and sends it a turn later; terminate() stops that send but keeps
+  // the bytes, and they go out first on the connection's next socket, in front of its startup message: the server
+  // refuses that connection, and the pool's reconnect backoff grows. On a shim socket the lane lets the buffer go out
+  // into the socket, which drops it (nothing of it reaches the server), and terminates after that, a turn later;
+  // until then the connection stays marked as this lane's, so nobody else gets it. Other sockets are terminated at
+  // once, as before (the stale bytes are postgres.js's to lose).
+  private terminate(): void {
+    const shim = this.shim;
+    if (shim === undefined || !shim.usable) {
+      this.connection.terminate();
+      return;
+    }
+    shim.discardWrites();
+    setImmediate(() => {
+      if (this.connection.reserved === this.marker) this.connection.terminate();
+    });
   }
 
   /**
@@ -242,7 +282,7 @@ export class Lane {
     while (!this.full && this.queue.length > 0) {
       const q = this.queue.shift() as InternalQuery;
       if (q.cancelled) continue;
-      if (!this.connection.execute(q)) this.full = true;
+      if (!this.write(q)) this.full = true;
     }
   }
 }
@@ -416,6 +456,20 @@ export class LanePool {
       return;
     }
   }
+}
+
+// True when postgres.js wrote `q` out: built (its statement is set) and, unless it goes out as Parse/Describe first
+// (its values are serialized later, when the answer to that arrives), bound: Bind replaces every value by its
+// serialized text in place, so a value left unserialized means Bind threw before writing anything.
+function writtenWhole(q: InternalQuery): boolean {
+  const sent = q as InternalQuery & { statement?: unknown; parameters?: unknown[]; describeFirst?: unknown };
+  if (sent.statement === undefined) return false;
+  if (sent.describeFirst === true || q.options?.simple === true) return true;
+  const parameters = sent.parameters ?? [];
+  for (const value of parameters) {
+    if (value !== null && typeof value !== 'string') return false;
+  }
+  return true;
 }
 
 const pools = new WeakMap<object, LanePool>();

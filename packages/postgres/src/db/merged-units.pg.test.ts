@@ -182,6 +182,38 @@ describe('units of one statement under one Sync', () => {
     expect(kinds()).toEqual(['open', 'query', 'open', 'query', 'open', 'query', 'open', 'query']);
   });
 
+  it('fails a unit with a value postgres.js cannot send, without hanging, and the pool carries on', async () => {
+    const { client } = loggedClient();
+    createTenantDb({ client, schema, config: fx.config });
+    const names = (t: string) =>
+      withTenantSql(client, t, (sql) => sql`select name from projects`, { config: fx.config }).then(plain);
+    expect(await names(A)).toEqual([{ name: 'a-project' }]);
+    // postgres.js serializes values while writing; a symbol throws there. Alone (one Sync) and behind another
+    // statement (begin/commit): behind another, postgres.js fails the wrong statement and leaves this one waiting
+    // for an answer that never comes, so the lane closes the connection.
+    const bad = Symbol('not a value');
+    const single = await withTenantSql(client, A, (sql) => sql`select ${bad as unknown as string}::text as v`, {
+      config: fx.config,
+    }).then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    );
+    expect(single).toBe('Cannot convert a Symbol value to a string');
+    const behind = await withTenantSql(
+      client,
+      A,
+      (sql) => [sql`select 1 as one`, sql`select ${bad as unknown as string}::text as v`],
+      { config: fx.config },
+    ).then(
+      () => 'resolved',
+      (error: { code?: string; details?: { reason?: string } }) => [error.code, error.details?.reason],
+    );
+    expect(behind).toEqual(['DATABASE_ERROR', 'connection-lost']);
+    // The connection is replaced cleanly: nothing postgres.js had not sent yet reaches the next one.
+    expect(await client`select 1 as x`.then(plain)).toEqual([{ x: 1 }]);
+    expect(await names(B)).toEqual([{ name: 'b-project' }]);
+  });
+
   it('uses begin and commit when mergeUnits is false, also on a connection that could merge', async () => {
     const { client, statements, kinds } = loggedClient();
     const merging = createTenantDb({ client, schema, config: fx.config });

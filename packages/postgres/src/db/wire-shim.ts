@@ -72,6 +72,8 @@ export class WireShimSocket extends net.Socket {
   private registry: Map<string, WireShimSocket> | undefined;
   private key: string | undefined;
   private staleStatements = false;
+  // Set when the lane gives the connection up: whatever postgres.js still writes is dropped, never sent.
+  private discarding = false;
 
   constructor(registry: Map<string, WireShimSocket>) {
     super();
@@ -106,6 +108,14 @@ export class WireShimSocket extends net.Socket {
     this.armed++;
   }
 
+  /**
+   * From now on nothing written reaches the server: the lane is closing this connection, and postgres.js may still
+   * hold statements it has not sent (see `Lane.close`).
+   */
+  discardWrites(): void {
+    this.discarding = true;
+  }
+
   /** Undoes `arm()` when the opening went out another way (it was not prepared yet: Parse/Describe/Flush). */
   disarm(): void {
     if (this.armed > 0) this.armed--;
@@ -115,6 +125,10 @@ export class WireShimSocket extends net.Socket {
   // The stream hooks, not `write()`: net.Socket's connect() resets an own `write` over any subclass's. They run in
   // write order; a chunk is always whole messages, as postgres.js writes them.
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.discarding) {
+      callback();
+      return;
+    }
     super._write(this.bypass ? chunk : this.outbound(chunk), encoding, callback);
   }
 
@@ -122,6 +136,10 @@ export class WireShimSocket extends net.Socket {
     chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void,
   ): void {
+    if (this.discarding) {
+      callback();
+      return;
+    }
     const scanned = chunks.map((c) => ({
       chunk: this.bypass ? c.chunk : this.outbound(c.chunk),
       encoding: c.encoding,
