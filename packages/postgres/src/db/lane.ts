@@ -189,8 +189,7 @@ export class Lane {
     const shim = this.shim as WireShimSocket;
     shim.arm();
     this.write(opening);
-    const sent = opening as InternalQuery & { describeFirst?: unknown; statement?: unknown };
-    if (sent.describeFirst !== false || sent.statement === undefined) {
+    if (opening.describeFirst !== false || opening.statement === undefined) {
       shim.disarm();
       // A describe in flight: nothing more may be written until it is answered (postgres.js's own rule).
       this.full = true;
@@ -462,10 +461,9 @@ export class LanePool {
 // (its values are serialized later, when the answer to that arrives), bound: Bind replaces every value by its
 // serialized text in place, so a value left unserialized means Bind threw before writing anything.
 function writtenWhole(q: InternalQuery): boolean {
-  const sent = q as InternalQuery & { statement?: unknown; parameters?: unknown[]; describeFirst?: unknown };
-  if (sent.statement === undefined) return false;
-  if (sent.describeFirst === true || q.options?.simple === true) return true;
-  const parameters = sent.parameters ?? [];
+  if (q.statement === undefined) return false;
+  if (q.describeFirst === true || q.options?.simple === true) return true;
+  const parameters = q.parameters ?? [];
   for (const value of parameters) {
     if (value !== null && typeof value !== 'string') return false;
   }
