@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/create-test-da
 import { createRoundTripProxy, type RoundTripProxy } from '../testing/round-trip-proxy.js';
 import { createTenantDb, type TenantDb } from './create-tenant-db.js';
 import type { TenantFixture } from './db-test-fixture.js';
-import { connectionState, projects, schema, setupTenantFixture, statementKinds, tenantIds } from './db-test-fixture.js';
+import { connectionState, createWireLog, projects, schema, setupTenantFixture, tenantIds } from './db-test-fixture.js';
 import { compileRuntimeConfig } from './runtime-config.js';
 import { classifyRawReturned, createTenantSql } from './tenant-sql.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -124,22 +124,17 @@ describe('units of work chained on one connection', () => {
   });
 
   it('reuses an idle connection for the next unit without asking the pool, and gives it back a turn later', async () => {
-    const statements: string[] = [];
-    const logged = fx.client({ max: 1, debug: (_connection, query) => statements.push(query) });
+    const log = await createWireLog(fx.loginUrl);
+    const logged = fx.client({ max: 1 }, log.url);
     const logDb = createTenantDb({ client: logged, schema, config: fx.config });
-    const kinds = () => statementKinds(statements);
+    const kinds = () => log.kinds();
     await logged`select 1`; // connects (and fetches types) first
-    statements.length = 0;
+    log.clear();
     for (const t of [A, B, A]) await logDb.withTenant(t, (tx) => names(tx));
-    // One request for a connection, then three transactions on it: the first prepares the opening statement, the
-    // next two send it and their statement under one Sync, with no begin or commit.
-    expect(kinds()).toEqual([
-      'acquire',
-      ...['begin', 'open', 'query', 'commit'],
-      ...['open', 'query'],
-      ...['open', 'query'],
-    ]);
-    statements.length = 0;
+    // One request for a connection, then three transactions on it, each its opening and its statement under one
+    // Sync, with no begin or commit.
+    expect(log.groups()).toEqual([['acquire'], ['open', 'query'], ['open', 'query'], ['open', 'query']]);
+    log.clear();
     await new Promise((resolve) => setImmediate(resolve));
     // Given back with an empty statement; the pool's next user finds no transaction, tenant or role of ours.
     const [state] = await logged<{ tenant: string | null; role: string }[]>`
@@ -148,10 +143,11 @@ describe('units of work chained on one connection', () => {
     expect(state?.tenant ?? '').toBe('');
     expect(state?.role).toBe(fx.login);
     // A unit with an abort signal never keeps the connection for the next one.
-    statements.length = 0;
+    log.clear();
     await logDb.withTenant(A, (tx) => names(tx), { signal: AbortSignal.timeout(5_000) });
     await logDb.withTenant(B, (tx) => names(tx));
     expect(kinds()).toEqual(['acquire', 'begin', 'query', 'commit', 'acquire', 'acquire', 'open', 'query']);
+    await log.close();
   });
 
   it('serves waiting units and plain queries while other units keep every connection busy', async () => {

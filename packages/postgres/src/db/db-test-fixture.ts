@@ -1,5 +1,7 @@
 // Test support for the wrapper's *.pg.test.ts files (not exported): the example schema secured by the generator
 // with role names unique to one test database, an unprivileged login role, and Drizzle tables for it.
+
+import { createServer, connect as tcpConnect } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
@@ -163,4 +165,110 @@ export async function connectionState(
     select current_setting('tenancy.tenant_id', true) as tenant, current_user as role, now()::text as at`;
   const [again] = await client<{ at: string }[]>`select now()::text as at`;
   return { tenant: state?.tenant ?? '', role: state?.role ?? '', inTransaction: again?.at === state?.at };
+}
+
+/** What the server was asked to run, read off the wire between a client and PostgreSQL (see `createWireLog`). */
+export interface WireLog {
+  /** Connect here instead of the target. */
+  readonly url: string;
+  /**
+   * The statements run, as kinds (see `statementKinds`), grouped by the Sync (or simple Query) that ends them: the
+   * statements of one group are one implicit transaction unless they begin one themselves.
+   */
+  groups(): string[][];
+  /** `groups()` flattened, with the statements of a group not ended yet. */
+  kinds(): string[];
+  clear(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy in front of `target` (a connection URL) that logs every statement the server is asked to run: a simple
+ * Query's text, or for each Execute the text of the statement its Bind named. Unlike postgres.js's `debug` option it
+ * also sees what the shim socket writes (wire-shim.ts).
+ */
+export async function createWireLog(target: string): Promise<WireLog> {
+  const targetUrl = new URL(target);
+  let done: string[][] = [];
+  const open = new Set<string[]>();
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((client) => {
+    const upstream = tcpConnect(Number(targetUrl.port || 5432), targetUrl.hostname);
+    sockets.add(client);
+    sockets.add(upstream);
+    const names = new Map<string, string>();
+    let pending = Buffer.alloc(0);
+    let started = false;
+    let bound = '';
+    const group: string[] = [];
+    open.add(group);
+    client.on('data', (chunk: Buffer) => {
+      upstream.write(chunk);
+      pending = Buffer.concat([pending, chunk]);
+      if (!started) {
+        if (pending.length < 4) return;
+        const length = pending.readUInt32BE(0);
+        if (pending.length < length) return;
+        pending = pending.subarray(length);
+        started = true;
+      }
+      while (pending.length >= 5) {
+        const end = 1 + pending.readUInt32BE(1);
+        if (pending.length < end) break;
+        const type = String.fromCharCode(pending[0] as number);
+        const body = pending.subarray(5, end);
+        if (type === 'P') {
+          const nameEnd = body.indexOf(0);
+          names.set(
+            body.toString('utf8', 0, nameEnd),
+            body.toString('utf8', nameEnd + 1, body.indexOf(0, nameEnd + 1)),
+          );
+        } else if (type === 'B') {
+          const portalEnd = body.indexOf(0);
+          bound = names.get(body.toString('utf8', portalEnd + 1, body.indexOf(0, portalEnd + 1))) ?? '?';
+        } else if (type === 'E') {
+          group.push(bound);
+        } else if (type === 'Q') {
+          done.push([...group, body.toString('utf8', 0, body.length - 1)]);
+          group.length = 0;
+        } else if (type === 'S') {
+          if (group.length > 0) done.push([...group]);
+          group.length = 0;
+        }
+        pending = pending.subarray(end);
+      }
+    });
+    upstream.on('data', (chunk) => client.write(chunk));
+    const teardown = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+      open.delete(group);
+    };
+    for (const s of [client, upstream]) {
+      s.on('close', teardown);
+      s.on('error', teardown);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as import('node:net').AddressInfo;
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String(address.port);
+  const kindsOf = (texts: string[]) => statementKinds(texts);
+  return {
+    url: url.toString(),
+    groups: () => done.map(kindsOf).filter((g) => g.length > 0),
+    kinds: () => [...done, ...open].flatMap(kindsOf),
+    clear: () => {
+      done = [];
+      for (const g of open) g.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

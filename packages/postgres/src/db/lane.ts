@@ -1,7 +1,8 @@
 import type postgres from 'postgres';
 import type { InternalConnection, InternalQuery } from './postgres-internals.js';
 import { captureConnection } from './postgres-internals.js';
-import type { WireShimSocket } from './wire-shim.js';
+import type { SettingValues } from './runtime-config.js';
+import type { OpeningStatement, WireShimSocket } from './wire-shim.js';
 import { wireShimFor } from './wire-shim.js';
 
 // How many units of work may be in flight on one connection at once. Each is a complete transaction written behind
@@ -173,37 +174,37 @@ export class Lane {
 
   /**
    * True when a unit's opening and statement can be written under one Sync now: the connection's socket is a shim
-   * socket with the opening statement prepared, and nothing waits for room in the pipeline.
+   * socket that follows the protocol, and nothing waits for room in the pipeline.
    */
   get canMerge(): boolean {
-    return this.held && !this.full && this.queue.length === 0 && this.shim?.ready === true;
+    return this.held && !this.full && this.queue.length === 0 && this.shim?.usable === true;
   }
 
   /**
-   * Writes a unit's opening and its one statement under one Sync (see wire-shim.ts), when `canMerge`: `merged` when
-   * both went out that way. `cold` when the opening went out on its own: postgres.js had lost its prepared statement
-   * and describes it first. It then runs as a transaction of its own, which sets nothing that outlives it, the
-   * statement is not written, and the unit opens the usual way.
+   * Writes a unit's one statement with its opening in front, under the statement's Sync (see wire-shim.ts), when
+   * `canMerge`. The socket writes the opening: postgres.js only ever sees the statement.
    */
-  sendMerged(opening: InternalQuery, statement: InternalQuery): 'merged' | 'cold' {
+  sendMerged(statement: InternalQuery, opening: OpeningStatement, values: SettingValues): void {
     const shim = this.shim as WireShimSocket;
-    shim.arm();
-    this.write(opening);
-    if (opening.describeFirst !== false || opening.statement === undefined) {
-      shim.disarm();
-      // A describe in flight: nothing more may be written until it is answered (postgres.js's own rule).
-      this.full = true;
-      return 'cold';
-    }
-    // Written whatever the pipeline says: the opening's answer stays in the server's buffer until this Sync. (A
-    // statement postgres.js cannot build closes the connection, see write().)
-    if (!this.write(statement)) this.full = true;
-    return 'merged';
-  }
-
-  /** True when the opening statement still needs preparing on this connection before units can be merged. */
-  get mergesAfterWarmUp(): boolean {
-    return this.shim?.usable === true && !this.shim.ready;
+    const arm = shim.arm(opening, values);
+    statement.cursorName = arm.tag;
+    // postgres.js chooses whether the statement is prepared here (a Parse in front of its Bind) while building it,
+    // before it writes anything: the socket learns the Parse's name then, and opens the unit in front of it.
+    let built = statement.statement;
+    void Object.defineProperty(statement, 'statement', {
+      configurable: true,
+      enumerable: true,
+      get: () => built,
+      set: (value: InternalQuery['statement']) => {
+        built = value;
+        if (statement.prepared !== true && value != null) shim.anchorParse(arm, value.name);
+      },
+    });
+    const room = this.write(statement);
+    if (built == null || !this.held) shim.disarm(arm);
+    // Written whatever the pipeline says, like any statement (a statement postgres.js cannot build closes the
+    // connection, see write()).
+    if (!room) this.full = true;
   }
 
   /**
@@ -461,7 +462,7 @@ export class LanePool {
 // (its values are serialized later, when the answer to that arrives), bound: Bind replaces every value by its
 // serialized text in place, so a value left unserialized means Bind threw before writing anything.
 function writtenWhole(q: InternalQuery): boolean {
-  if (q.statement === undefined) return false;
+  if (q.statement == null) return false;
   if (q.describeFirst === true || q.options?.simple === true) return true;
   const parameters = q.parameters ?? [];
   for (const value of parameters) {

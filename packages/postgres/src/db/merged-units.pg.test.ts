@@ -9,8 +9,8 @@ import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/create-test-database.js';
 import { createTenantDb } from './create-tenant-db.js';
-import type { TenantFixture } from './db-test-fixture.js';
-import { connectionState, projects, schema, setupTenantFixture, statementKinds, tenantIds } from './db-test-fixture.js';
+import type { TenantFixture, WireLog } from './db-test-fixture.js';
+import { connectionState, createWireLog, projects, schema, setupTenantFixture, tenantIds } from './db-test-fixture.js';
 import { compileRuntimeConfig } from './runtime-config.js';
 import { classifyRawReturned, createTenantSql } from './tenant-sql.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -21,12 +21,17 @@ const [A, B] = tenantIds(2) as [string, string];
 let db: TestDatabase;
 let fx: TenantFixture;
 
-/** A client of one connection whose statements are logged as kinds: begin, open, commit, acquire, query. */
-function loggedClient(options: postgres.Options<Record<string, postgres.PostgresType>> = {}) {
-  const statements: string[] = [];
-  const client = fx.client({ max: 1, ...options, debug: (_connection, query) => statements.push(query) });
-  const kinds = () => statementKinds(statements);
-  return { client, statements, kinds };
+const logs: WireLog[] = [];
+
+/**
+ * A client of one connection whose statements are logged off the wire as kinds (begin, open, commit, acquire,
+ * query), grouped by the Sync that ends them.
+ */
+async function loggedClient(options: postgres.Options<Record<string, postgres.PostgresType>> = {}) {
+  const log = await createWireLog(fx.loginUrl);
+  logs.push(log);
+  const client = fx.client({ max: 1, ...options }, log.url);
+  return { client, log, kinds: () => log.kinds(), groups: () => log.groups() };
 }
 
 const plain = <T>(rows: readonly T[]) => rows.map((r) => ({ ...r }));
@@ -46,35 +51,40 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fx.cleanup();
+  await Promise.all(logs.map((log) => log.close()));
   await db.drop();
 });
 
 describe('units of one statement under one Sync', () => {
   it('sends the opening and the statement with no begin or commit, in the tenant and role of the unit', async () => {
-    const { client, statements, kinds } = loggedClient();
+    const { client, log, groups } = await loggedClient();
     const tenantDb = createTenantDb({ client, schema, config: fx.config });
     const names = (t: string) => tenantDb.withTenant(t, (tx) => tx.select({ name: projects.name }).from(projects));
-    // The first unit on a connection prepares the opening statement inside an ordinary transaction.
+    // Already the first unit on a connection: the socket prepares the opening in the same write.
     expect(await names(A)).toEqual([{ name: 'a-project' }]);
-    expect(kinds()).toEqual(['acquire', 'begin', 'open', 'query', 'commit']);
-    statements.length = 0;
+    expect(groups()).toEqual([['acquire'], ['open', 'query']]);
+    log.clear();
     expect(await names(B)).toEqual([{ name: 'b-project' }]);
     expect(await names(A)).toEqual([{ name: 'a-project' }]);
     const who = await withTenantSql(client, B, (sql) => sql`select current_user as role, tenancy.tenant_id() as t`, {
       config: fx.config,
     });
     expect(plain(who)).toEqual([{ role: fx.config.roles.app, t: B }]);
-    expect(kinds()).toEqual(['open', 'query', 'open', 'query', 'open', 'query']);
+    expect(groups()).toEqual([
+      ['open', 'query'],
+      ['open', 'query'],
+      ['open', 'query'],
+    ]);
     // Nothing outlives the unit: no tenant, the login role, no open transaction.
     await new Promise((resolve) => setImmediate(resolve));
     expect(await connectionState(client)).toEqual({ tenant: '', role: fx.login, inTransaction: false });
   });
 
   it('commits a write with its statement and rolls back one that fails', async () => {
-    const { client, statements, kinds } = loggedClient();
+    const { client, log, kinds } = await loggedClient();
     const tenantDb = createTenantDb({ client, schema, config: fx.config });
     await tenantDb.withTenant(A, (tx) => tx.select().from(projects)); // prepares the opening
-    statements.length = 0;
+    log.clear();
     const [created] = await tenantDb.withTenant(A, (tx) =>
       tx.insert(projects).values({ name: 'merged-write' }).returning({ tenantId: projects.tenantId }),
     );
@@ -97,16 +107,17 @@ describe('units of one statement under one Sync', () => {
   });
 
   it('never runs the statement when the opening fails, merged or not', async () => {
-    const { client, kinds, statements } = loggedClient();
+    const { client, log, groups } = await loggedClient();
     // An opening that fails when it runs (the role does not exist), not when it is prepared.
     const runtime = compileRuntimeConfig(fx.config);
-    const unitWithBadRole = () => {
+    const unitWithBadRole = (merge: boolean) => {
       const unit = UnitOfWork.open({
         client,
         runtime,
         values: [A, '', '', 'tenancy_no_such_role'],
         begin: 'begin',
         prepare: true,
+        merge,
       });
       return unit
         .execute(
@@ -121,12 +132,13 @@ describe('units of one statement under one Sync', () => {
     };
     // Installs the shim socket on this client before its first connection.
     createTenantDb({ client, schema, config: fx.config });
-    expect(await unitWithBadRole()).toBe('22023');
     // In a transaction: the COMMIT written right behind the statement ends it as a rollback.
-    expect(kinds()).toEqual(['acquire', 'begin', 'open', 'query', 'commit']);
-    statements.length = 0;
-    expect(await unitWithBadRole()).toBe('22023');
-    expect(kinds()).toEqual(['open', 'query']);
+    expect(await unitWithBadRole(false)).toBe('22023');
+    expect(groups()).toEqual([['acquire'], ['begin'], ['query'], ['commit']]);
+    log.clear();
+    // Under one Sync: PostgreSQL skips the statement, which fails with the opening's error.
+    expect(await unitWithBadRole(true)).toBe('22023');
+    expect(groups()).toEqual([['open', 'query']]);
     const [count] = await db.sql<{ n: number }[]>`select count(*)::int as n from merged_probe`;
     expect(count?.n).toBe(0);
     expect(
@@ -134,8 +146,42 @@ describe('units of one statement under one Sync', () => {
     ).toEqual([{ name: 'b-project' }]);
   });
 
+  it('parses a new statement in the unit role: a login role that inherits nothing can still prepare it', async () => {
+    // A NOINHERIT login role (what the linter recommends) may not even look into the app's schema; only the role the
+    // opening switches to may. A statement prepared in the unit's write must therefore come after the opening.
+    const login = `${fx.login}_noinherit`;
+    await db.sql.unsafe(
+      `create role "${login}" login noinherit; grant "${fx.config.roles.app}" to "${login}";
+       create schema merged_private; create table merged_private.items (v int);
+       insert into merged_private.items values (1), (2);
+       grant usage on schema merged_private to "${fx.config.roles.app}";
+       grant select on merged_private.items to "${fx.config.roles.app}";`,
+    );
+    const url = new URL(fx.loginUrl);
+    url.username = login;
+    const client = fx.client({ max: 1 }, url.toString());
+    try {
+      createTenantDb({ client, schema, config: fx.config });
+      const read = (v: number) =>
+        withTenantSql(client, A, (sql) => sql`select v from merged_private.items where v = ${v}`, {
+          config: fx.config,
+        }).then(plain);
+      expect(await read(2)).toEqual([{ v: 2 }]);
+      expect(await read(1)).toEqual([{ v: 1 }]);
+      // Without the opening the login role is refused: the schema is not its.
+      const direct = await client`select v from merged_private.items`.then(
+        () => 'read',
+        (error: { code?: string }) => error.code,
+      );
+      expect(direct).toBe('42501');
+    } finally {
+      await client.end({ timeout: 5 });
+      await db.sql.unsafe(`drop schema merged_private cascade; drop owned by "${login}"; drop role "${login}"`);
+    }
+  });
+
   it('does not let postgres.js rerun a statement outside its unit when its prepared plan went stale', async () => {
-    const { client } = loggedClient();
+    const { client } = await loggedClient();
     createTenantDb({ client, schema, config: fx.config });
     const read = () =>
       withTenantSql(client, A, (sql) => sql`select *, current_user as role from stale_probe`, { config: fx.config });
@@ -158,7 +204,7 @@ describe('units of one statement under one Sync', () => {
   });
 
   it('keeps the openings of two configs apart on one connection', async () => {
-    const { client, statements, kinds } = loggedClient();
+    const { client, log, kinds } = await loggedClient();
     const other = { ...fx.config, settings: { ...fx.config.settings, userId: 'tenancy.merged_test_user' } };
     const read = (t: string, config: typeof fx.config) =>
       withTenantSql(
@@ -171,7 +217,7 @@ describe('units of one statement under one Sync', () => {
       ).then(plain);
     expect(await read(A, fx.config)).toEqual([{ name: 'a-project', u: A }]);
     expect(await read(B, other)).toEqual([{ name: 'b-project', u: null }]);
-    statements.length = 0;
+    log.clear();
     const results = await Promise.all([read(A, other), read(B, fx.config), read(B, other), read(A, fx.config)]);
     expect(results).toEqual([
       [{ name: 'a-project', u: null }],
@@ -183,7 +229,7 @@ describe('units of one statement under one Sync', () => {
   });
 
   it('fails a unit with a value postgres.js cannot send, without hanging, and the pool carries on', async () => {
-    const { client } = loggedClient();
+    const { client } = await loggedClient();
     createTenantDb({ client, schema, config: fx.config });
     const names = (t: string) =>
       withTenantSql(client, t, (sql) => sql`select name from projects`, { config: fx.config }).then(plain);
@@ -215,13 +261,13 @@ describe('units of one statement under one Sync', () => {
   });
 
   it('uses begin and commit when mergeUnits is false, also on a connection that could merge', async () => {
-    const { client, statements, kinds } = loggedClient();
+    const { client, log, kinds } = await loggedClient();
     const merging = createTenantDb({ client, schema, config: fx.config });
     const standard = createTenantDb({ client, schema, config: fx.config, mergeUnits: false });
     const names = (tdb: typeof merging, t: string) =>
       tdb.withTenant(t, (tx) => tx.select({ name: projects.name }).from(projects));
     await names(merging, A);
-    statements.length = 0;
+    log.clear();
     expect(await names(standard, B)).toEqual([{ name: 'b-project' }]);
     expect(await names(merging, A)).toEqual([{ name: 'a-project' }]);
     const raw = await withTenantSql(client, B, (sql) => sql`select name from projects`, {
@@ -234,10 +280,13 @@ describe('units of one statement under one Sync', () => {
 
   it('uses begin and commit on a client whose socket it cannot follow', async () => {
     // A socket of the user's own (TLS works the same way): the bytes are not the shim's to read.
-    const url = new URL(fx.loginUrl);
+    const log = await createWireLog(fx.loginUrl);
+    logs.push(log);
+    const url = new URL(log.url);
     // postgres.js takes `socket` (a function returning a connected socket) but does not declare it in its types.
-    const withSocket = { socket: () => net.connect(Number(url.port || 5432), url.hostname) };
-    const { client, kinds } = loggedClient(withSocket as postgres.Options<Record<string, postgres.PostgresType>>);
+    const withSocket = { socket: () => net.connect(Number(url.port), url.hostname) };
+    const client = fx.client({ max: 1, ...(withSocket as postgres.Options<Record<string, postgres.PostgresType>>) });
+    const kinds = () => log.kinds();
     const tenantDb = createTenantDb({ client, schema, config: fx.config });
     for (const t of [A, B, A]) {
       await tenantDb.withTenant(t, (tx) => tx.select({ name: projects.name }).from(projects));

@@ -27,8 +27,12 @@ export interface InternalQuery extends Promise<unknown> {
   options?: { simple?: boolean };
   /** Set by `cursor(rows, fn)`: the query is fetched in batches, with its own Execute/Sync flow. */
   cursorFn?: unknown;
-  /** Set when the connection built the query (its text and statement name); unset if building threw. */
-  statement?: unknown;
+  /** Set when the connection built the query (its text and statement name); null until then, or if building threw. */
+  statement?: { readonly name: string } | null;
+  /** Set when the query was built: true when its statement was already prepared on the connection (Bind only). */
+  prepared?: boolean;
+  /** The portal its Bind names (unset: the unnamed portal). postgres.js sets it nowhere; lanes tag statements with it. */
+  cursorName?: string;
   /** The values; Bind replaces each by its serialized text (or null) in place while writing the query. */
   parameters?: unknown[];
   /** Set when the query was built: true when it went out as Parse/Describe first (its Bind follows the answer). */

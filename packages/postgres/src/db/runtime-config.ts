@@ -1,6 +1,7 @@
 import { TenancyError } from '@tenancy/core';
 import { z } from 'zod';
-import { OPENING_MARKER } from './wire-shim.js';
+import type { OpeningStatement } from './wire-shim.js';
+import { OPENING_MARKER, openingStatement } from './wire-shim.js';
 
 /**
  * The parts of the tenancy config the database wrapper needs at runtime. A `ResolvedTenancyConfig` (from
@@ -36,6 +37,8 @@ export interface RuntimeConfig {
    * Undefined for Citus, which needs `SET LOCAL`.
    */
   readonly opening: string | undefined;
+  /** `opening` as the shim socket writes it: its own statement name, and its Parse message. */
+  readonly openingStatement: OpeningStatement | undefined;
 }
 
 /** Tenant, user, workspace, role: `''` for an absent user or workspace (the helper functions read `''` as null). */
@@ -102,7 +105,13 @@ export function compileRuntimeConfig(config: TenantDbConfig = {}): RuntimeConfig
     c.dialect === 'citus'
       ? undefined
       : `${OPENING_MARKER} select ${setConfig(names[0], '$1')}, ${setConfig(names[1], '$2')}, ${setConfig(names[2], '$3')}, ${setConfig('role', '$4')}`;
-  return { tenantColumnType: c.tenantColumnType ?? 'uuid', roles, prelude, opening };
+  return {
+    tenantColumnType: c.tenantColumnType ?? 'uuid',
+    roles,
+    prelude,
+    opening,
+    openingStatement: opening === undefined ? undefined : openingStatement(opening),
+  };
 }
 
 // E'' strings mean the same whatever standard_conforming_strings says. The values were validated before (uuids,

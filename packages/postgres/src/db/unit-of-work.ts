@@ -214,7 +214,7 @@ export class UnitOfWork implements LaneUnit {
       plan.signal === undefined &&
       plan.begin === 'begin' &&
       plan.prepare &&
-      plan.runtime.opening !== undefined;
+      plan.runtime.openingStatement !== undefined;
     const started = items.map((item) =>
       isThenable(item) ? new Promise<unknown>((resolve, reject) => item.then(resolve, reject)) : item,
     );
@@ -353,7 +353,8 @@ export class UnitOfWork implements LaneUnit {
   // The opening and the unit's one statement under one Sync: the statement's Sync ends the transaction, so it is
   // the unit's end. False when the lane cannot merge now; the unit then opens the usual way.
   private sendMerged(lane: Lane, q: InternalQuery): boolean {
-    if (!lane.canMerge || q.cursorFn !== undefined) return false;
+    const opening = this.plan.runtime.openingStatement;
+    if (opening === undefined || !lane.canMerge || q.cursorFn !== undefined) return false;
     const options = q.options;
     if (options?.simple === true) {
       // postgres.js sends a statement without parameters as a simple Query message, which ends the implicit
@@ -361,30 +362,19 @@ export class UnitOfWork implements LaneUnit {
       if (q.strings.length !== 1 || (q.strings[0] ?? ';').includes(';')) return false;
       options.simple = false;
     }
-    const opening = this.internalNow(this.plan.runtime.opening as string, this.plan.values, false);
-    const outcome = lane.sendMerged(opening, q);
-    if (outcome === 'cold') {
-      // The opening went out alone (it was not prepared here after all) and sets nothing that outlives it.
-      return false;
-    }
     this.merged = true;
     this.mergeCandidate = undefined;
     this.commitAfter = undefined;
     this.state = 'closing';
     this.endQuery = q;
+    lane.sendMerged(q, opening, this.plan.values);
     this.endSent(lane);
     return true;
   }
 
-  // `begin` and the context as one simple-protocol message. On a connection that could merge units but has not
-  // prepared the opening statement yet, `begin` and that statement instead, so the next unit there can be merged.
+  // `begin` and the context as one simple-protocol message.
   private sendOpening(lane: Lane): void {
     const { runtime, values, begin } = this.plan;
-    if (lane.mergesAfterWarmUp && runtime.opening !== undefined && this.plan.prepare && this.plan.merge !== false) {
-      this.sendOnLane(lane, this.internalNow(begin, [], true));
-      this.sendOnLane(lane, this.internalNow(runtime.opening, values, false));
-      return;
-    }
     this.sendOnLane(lane, this.internalNow(runtime.prelude(begin, values), [], true));
   }
 

@@ -1,7 +1,8 @@
-// The shim socket's protocol bookkeeping on hand-built message streams: which Sync it drops, where it inserts a
-// ReadyForQuery, what it does with errors, and that the answer does not depend on how the bytes are split.
+// The shim socket's protocol bookkeeping on hand-built message streams: where it writes the opening, which answers it
+// takes out, what it does with errors, and that the answer does not depend on how the bytes are split.
 import { describe, expect, it } from 'vitest';
-import { OPENING_MARKER, WireShimSocket } from './wire-shim.js';
+import type { Arm } from './wire-shim.js';
+import { OPENING_MARKER, openingStatement, WireShimSocket } from './wire-shim.js';
 
 const msg = (type: string, body: Buffer = Buffer.alloc(0)): Buffer => {
   const head = Buffer.alloc(5);
@@ -25,7 +26,8 @@ const startup = (() => {
 })();
 const parse = (name: string, text: string) => msg('P', Buffer.concat([cstr(name), cstr(text), int16(0)]));
 const describeStatement = (name: string) => msg('D', Buffer.concat([Buffer.from('S'), cstr(name)]));
-const bind = (name: string) => msg('B', Buffer.concat([cstr(''), cstr(name), int16(0), int16(0), int16(0)]));
+const bind = (name: string, portal = '') =>
+  msg('B', Buffer.concat([cstr(portal), cstr(name), int16(0), int16(0), int16(0)]));
 const execute = msg('E', Buffer.concat([cstr(''), Buffer.alloc(4)]));
 const sync = msg('S');
 const flush = msg('H');
@@ -36,6 +38,7 @@ const ready = (status: 'I' | 'T' | 'E') => msg('Z', Buffer.from(status));
 const parseComplete = msg('1');
 const bindComplete = msg('2');
 const noData = msg('n');
+const parameters = msg('t', int16(0));
 const dataRow = (value: string) =>
   msg(
     'D',
@@ -54,24 +57,44 @@ const backendKey = msg('K', Buffer.from([0, 0, 0, 42, 0, 0, 0, 7]));
 const error = (fields: Record<string, string>) =>
   msg('E', Buffer.concat([...Object.entries(fields).map(([k, v]) => Buffer.from(`${k}${v}\0`)), Buffer.from([0])]));
 
-const OPENING = `${OPENING_MARKER} select pg_catalog.set_config('tenancy.tenant_id', $1, true)`;
+const OPENING = openingStatement(`${OPENING_MARKER} select pg_catalog.set_config('tenancy.tenant_id', $1, true)`);
+const VALUES = ['t-1', '', '', 'app'] as const;
+
+// The opening's Bind as the socket writes it: the unnamed portal, the opening statement, the values as text.
+const openingBind = (values: readonly string[] = VALUES) =>
+  msg(
+    'B',
+    Buffer.concat([
+      cstr(''),
+      cstr(OPENING.name),
+      int16(0),
+      int16(values.length),
+      ...values.map((v) => {
+        const b = Buffer.alloc(4);
+        b.writeInt32BE(Buffer.byteLength(v));
+        return Buffer.concat([b, Buffer.from(v)]);
+      }),
+      int16(0),
+    ]),
+  );
+
+// The opening's answers: what the server sends for it and the socket takes out.
+const openingAnswers = (parsed: boolean) =>
+  Buffer.concat([...(parsed ? [parseComplete] : []), bindComplete, dataRow('t-1'), complete('SELECT 1')]);
 
 interface ShimInternals {
   outbound(buf: Buffer): Buffer;
   inbound(buf: Buffer): Buffer;
 }
 
-// A socket that has started up and prepared the opening (s1) and a statement (s2): two ReadyForQuery owed.
-function preparedShim(): { shim: WireShimSocket; internals: ShimInternals; registry: Map<string, WireShimSocket> } {
+// A socket that has started up and prepared a statement (s2): nothing owed.
+function startedShim(): { shim: WireShimSocket; internals: ShimInternals; registry: Map<string, WireShimSocket> } {
   const registry = new Map<string, WireShimSocket>();
   const shim = new WireShimSocket(registry);
   const internals = shim as unknown as ShimInternals;
   internals.outbound(startup);
-  expect(shim.ready).toBe(false);
-  internals.outbound(
-    Buffer.concat([parse('s1', OPENING), describeStatement('s1'), flush, parse('s2', 'select 1'), sync]),
-  );
-  internals.inbound(Buffer.concat([backendKey, ready('I'), parseComplete, noData, parseComplete, ready('I')]));
+  internals.outbound(Buffer.concat([parse('s2', 'select 1'), sync]));
+  internals.inbound(Buffer.concat([backendKey, ready('I'), parseComplete, ready('I')]));
   return { shim, internals, registry };
 }
 
@@ -80,109 +103,133 @@ function receive(internals: ShimInternals, stream: Buffer, at: number): Buffer {
   return Buffer.concat([internals.inbound(stream.subarray(0, at)), internals.inbound(stream.subarray(at))]);
 }
 
+// Arms `shim` and writes the armed prepared statement s2 (Bind tagged with the arm's portal).
+function writeArmed(shim: WireShimSocket, internals: ShimInternals, values: readonly string[] = VALUES): Buffer {
+  const arm: Arm = shim.arm(OPENING, values);
+  return internals.outbound(Buffer.concat([bind('s2', arm.tag), execute, sync]));
+}
+
+// The errors `shim` is destroyed with (postgres.js listens for them on a real connection).
+function destroyErrors(shim: WireShimSocket): string[] {
+  const errors: string[] = [];
+  shim.on('error', (e: Error) => errors.push(e.message));
+  return errors;
+}
+
+const statementAnswers = Buffer.concat([bindComplete, dataRow('1'), complete('SELECT 1'), ready('I')]);
+
 describe('WireShimSocket', () => {
-  it('learns the opening statement from its Parse and registers under the backend key', () => {
-    const { shim, registry } = preparedShim();
-    expect(shim.ready).toBe(true);
+  it('registers under the backend key', () => {
+    const { registry, shim } = startedShim();
     expect(registry.get('42:7')).toBe(shim);
   });
 
   it('passes everything through untouched while nobody armed it', () => {
-    const { internals } = preparedShim();
-    const out = Buffer.concat([bind('s1'), execute, sync, bind('s2'), execute, sync]);
+    const { internals } = startedShim();
+    const out = Buffer.concat([bind('s2'), execute, sync, parse('s3', 'select 2'), describeStatement('s3'), flush]);
     expect(internals.outbound(out)).toEqual(out);
     const answers = Buffer.concat([bindComplete, dataRow('t'), complete('SELECT 1'), ready('I')]);
     expect(internals.inbound(answers)).toEqual(answers);
   });
 
-  it.each([0, 1, 3, 5, 7, 12, 20, 31])(
-    'drops the armed opening Sync and inserts its ReadyForQuery (answers split at byte %i)',
+  it('writes the opening in front of the armed statement, with its Parse the first time only', () => {
+    const { shim, internals } = startedShim();
+    expect(writeArmed(shim, internals)).toEqual(
+      Buffer.concat([OPENING.parse, openingBind(), execute, bind('s2'), execute, sync]),
+    );
+    internals.inbound(Buffer.concat([openingAnswers(true), statementAnswers]));
+    const values = ['t-2', 'u-1', 'w-1', 'app'];
+    expect(writeArmed(shim, internals, values)).toEqual(
+      Buffer.concat([openingBind(values), execute, bind('s2'), execute, sync]),
+    );
+  });
+
+  it.each([0, 1, 3, 5, 6, 7, 12, 20, 31, 40])(
+    'takes the opening answers out and passes the statement answers on (split at byte %i)',
     (at) => {
-      const { shim, internals } = preparedShim();
-      shim.arm();
-      const written = internals.outbound(Buffer.concat([bind('s1'), execute, sync, bind('s2'), execute, sync]));
-      expect(written).toEqual(Buffer.concat([bind('s1'), execute, bind('s2'), execute, sync]));
-      const answers = Buffer.concat([
-        bindComplete,
-        dataRow('t'),
-        complete('SELECT 1'),
-        bindComplete,
-        dataRow('1'),
-        complete('SELECT 1'),
-        ready('I'),
-      ]);
-      expect(receive(internals, answers, at)).toEqual(
-        Buffer.concat([
-          bindComplete,
-          dataRow('t'),
-          complete('SELECT 1'),
-          ready('T'),
-          bindComplete,
-          dataRow('1'),
-          complete('SELECT 1'),
-          ready('I'),
-        ]),
+      const { shim, internals } = startedShim();
+      writeArmed(shim, internals);
+      expect(receive(internals, Buffer.concat([openingAnswers(true), statementAnswers]), at)).toEqual(statementAnswers);
+      writeArmed(shim, internals);
+      expect(receive(internals, Buffer.concat([openingAnswers(false), statementAnswers]), at)).toEqual(
+        statementAnswers,
       );
     },
   );
 
-  it('answers earlier statements first: the segment starts after the ReadyForQuery still owed', () => {
-    const { shim, internals } = preparedShim();
-    // A plain statement in flight, then a merged unit behind it in the same write.
-    internals.outbound(Buffer.concat([query('select 2')]));
-    shim.arm();
-    internals.outbound(Buffer.concat([bind('s1'), execute, sync, bind('s2'), execute, sync]));
+  it('answers earlier statements first: the opening answers come after the ReadyForQuery still owed', () => {
+    const { shim, internals } = startedShim();
+    // A plain statement in flight, then an armed one behind it.
+    internals.outbound(query('select 2'));
+    writeArmed(shim, internals);
     const earlier = Buffer.concat([msg('T', int16(0)), complete('SELECT 1'), ready('I')]);
-    const segment = Buffer.concat([bindComplete, complete('SELECT 1'), bindComplete, complete('SELECT 1'), ready('I')]);
-    expect(internals.inbound(Buffer.concat([earlier, segment]))).toEqual(
-      Buffer.concat([
-        earlier,
-        bindComplete,
-        complete('SELECT 1'),
-        ready('T'),
-        bindComplete,
-        complete('SELECT 1'),
-        ready('I'),
-      ]),
+    expect(internals.inbound(Buffer.concat([earlier, openingAnswers(true), statementAnswers]))).toEqual(
+      Buffer.concat([earlier, statementAnswers]),
     );
   });
 
-  it('fails the statement behind a failed opening instead of letting it look empty and successful', () => {
-    const { shim, internals } = preparedShim();
-    shim.arm();
-    internals.outbound(Buffer.concat([bind('s1'), execute, sync, bind('s2'), execute, sync]));
+  it('gives the statement behind a failed opening the opening error, never an empty success', () => {
+    const { shim, internals } = startedShim();
+    writeArmed(shim, internals);
     const failure = error({ S: 'ERROR', C: '22023', M: 'role "x" does not exist', R: 'call_string_check_hook' });
-    const out = internals.inbound(Buffer.concat([failure, ready('I')]));
-    const skipped = out.subarray(failure.length + 6, out.length - 6);
-    expect(out.subarray(0, failure.length)).toEqual(failure);
-    expect(out.subarray(failure.length, failure.length + 6)).toEqual(ready('T'));
-    expect(skipped[0]).toBe('E'.charCodeAt(0));
-    expect(skipped.toString('latin1')).toContain('C25P02\0');
-    expect(out.subarray(out.length - 6)).toEqual(ready('I'));
+    // The server skipped the statement: the error and the Sync's ReadyForQuery are all postgres.js gets, and all it
+    // needs to fail the statement.
+    expect(internals.inbound(Buffer.concat([parseComplete, bindComplete, failure, ready('I')]))).toEqual(
+      Buffer.concat([failure, ready('I')]),
+    );
+    expect(shim.stale).toBe(false);
+    // The opening stays prepared: the next one binds it without a Parse.
+    expect(writeArmed(shim, internals)).toEqual(Buffer.concat([openingBind(), execute, bind('s2'), execute, sync]));
   });
 
-  it('renames a retry routine inside a segment, so postgres.js does not rerun the statement without the tenant', async () => {
-    const { shim, internals } = preparedShim();
-    shim.arm();
-    internals.outbound(Buffer.concat([bind('s1'), execute, sync, bind('s2'), execute, sync]));
+  it('prepares the opening again after its Parse failed, and gives the connection up', () => {
+    const { shim, internals } = startedShim();
+    writeArmed(shim, internals);
+    const failure = error({ S: 'ERROR', C: '42883', M: 'function does not exist' });
+    expect(internals.inbound(Buffer.concat([failure, ready('I')]))).toEqual(Buffer.concat([failure, ready('I')]));
+    expect(shim.stale).toBe(true);
+    expect(writeArmed(shim, internals).subarray(0, OPENING.parse.length)).toEqual(OPENING.parse);
+  });
+
+  it('opens a statement prepared in the same step in front of its Parse, so it is parsed in the unit role', () => {
+    const { shim, internals } = startedShim();
+    const arm = shim.arm(OPENING, VALUES);
+    shim.anchorParse(arm, 's3');
+    // postgres.js describes a new statement with parameters first, and binds it once the answer is in.
+    expect(internals.outbound(Buffer.concat([parse('s3', 'select $1'), describeStatement('s3'), flush]))).toEqual(
+      Buffer.concat([OPENING.parse, openingBind(), execute, parse('s3', 'select $1'), describeStatement('s3'), flush]),
+    );
+    const described = Buffer.concat([parseComplete, parameters, noData]);
+    expect(internals.inbound(Buffer.concat([openingAnswers(true), described]))).toEqual(described);
+    expect(internals.outbound(Buffer.concat([bind('s3', arm.tag), execute, sync]))).toEqual(
+      Buffer.concat([bind('s3'), execute, sync]),
+    );
+    const answers = Buffer.concat([bindComplete, complete('SELECT 1'), ready('I')]);
+    expect(internals.inbound(answers)).toEqual(answers);
+  });
+
+  it('renames a retry routine inside an armed group, so postgres.js does not rerun the statement without the tenant', async () => {
+    const { shim, internals } = startedShim();
+    writeArmed(shim, internals);
     const stale = error({
       S: 'ERROR',
       C: '0A000',
       M: 'cached plan must not change result type',
       R: 'RevalidateCachedQuery',
     });
-    const out = internals.inbound(Buffer.concat([bindComplete, complete('SELECT 1'), stale, ready('I')]));
+    const out = internals.inbound(Buffer.concat([openingAnswers(true), stale, ready('I')]));
     const text = out.toString('latin1');
     expect(text).toContain('Rtenancy:RevalidateCachedQuery\0');
     expect(text).not.toContain('RRevalidateCachedQuery\0');
+    expect(out.subarray(out.length - 6)).toEqual(ready('I'));
     // postgres.js's statement cache is stale now: the socket says so, for its lane to close it.
     expect(shim.stale).toBe(true);
     await new Promise((resolve) => setImmediate(resolve));
     expect(shim.destroyed).toBe(false);
   });
 
-  it('leaves errors outside a segment alone', () => {
-    const { shim, internals } = preparedShim();
+  it('leaves errors outside an armed group alone', () => {
+    const { shim, internals } = startedShim();
     internals.outbound(Buffer.concat([bind('s2'), execute, sync]));
     const stale = error({
       S: 'ERROR',
@@ -195,14 +242,35 @@ describe('WireShimSocket', () => {
     expect(shim.stale).toBe(false);
   });
 
-  it('does not drop a Sync when the opening goes out as Parse/Describe/Flush, or when disarmed', () => {
-    const { shim, internals } = preparedShim();
-    shim.arm();
-    const cold = Buffer.concat([parse('s3', OPENING), describeStatement('s3'), flush]);
-    expect(internals.outbound(cold)).toEqual(cold);
-    shim.disarm();
-    const later = Buffer.concat([bind('s3'), execute, sync]);
-    expect(internals.outbound(later)).toEqual(later);
+  it('lets nothing through and closes when a tagged Bind has no arm', async () => {
+    const { shim, internals } = startedShim();
+    const errors = destroyErrors(shim);
+    const arm = shim.arm(OPENING, VALUES);
+    shim.disarm(arm);
+    expect(internals.outbound(Buffer.concat([bind('s2', arm.tag), execute, sync]))).toEqual(Buffer.alloc(0));
+    expect(shim.destroyed).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors).toEqual(['tenancy: lost track of the PostgreSQL protocol on this connection']);
+  });
+
+  it('closes rather than open a group some other statement started', async () => {
+    const { shim, internals } = startedShim();
+    const errors = destroyErrors(shim);
+    const arm = shim.arm(OPENING, VALUES);
+    expect(internals.outbound(Buffer.concat([bind('s2'), execute, bind('s2', arm.tag), execute, sync]))).toEqual(
+      Buffer.alloc(0),
+    );
+    expect(shim.destroyed).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors).toEqual(['tenancy: lost track of the PostgreSQL protocol on this connection']);
+  });
+
+  it('closes when a group ends before its opening was answered', async () => {
+    const { shim, internals } = startedShim();
+    writeArmed(shim, internals);
+    internals.inbound(Buffer.concat([parseComplete, ready('I')]));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(shim.destroyed).toBe(true);
   });
 
   it('stops following a cancel request socket', () => {

@@ -8,63 +8,119 @@ import type postgres from 'postgres';
 // settings and the role, a prepared statement) and its statement travel under one Sync: the transaction commits at
 // the Sync, rolls back there if anything failed, and the connection is idle again either way.
 //
-// The socket below is where that Sync is taken out. It wraps the socket postgres.js writes to (installed through
-// postgres.js's `socket` option) and does nothing to the byte stream unless a lane arms it for one opening:
-//   - outgoing: the Sync right after the armed opening's Bind and Execute is dropped, so the opening and the next
-//     statement (written in the same step by the lane) share the statement's Sync;
-//   - incoming: postgres.js still expects a ReadyForQuery per statement, so one is inserted after the opening's
-//     CommandComplete. If the opening fails, the server skips the statement up to its Sync; postgres.js then gets the
-//     opening's error, and an error for the statement (it did not run), never an empty success;
-//   - errors inside such a segment lose postgres.js's retry routines (a stale prepared statement): postgres.js would
+// The socket below writes that opening itself. It is the socket postgres.js writes to (installed through
+// postgres.js's `socket` option) and it does nothing to the byte stream unless a lane arms it for one statement:
+//   - outgoing: the opening (its Parse, the first time on the connection; a Bind with the unit's values; an Execute)
+//     goes in front of the armed statement's first message, so both share the statement's Sync. postgres.js never
+//     sees the opening: no query object, no promise, no result to build, which is most of what a unit costs the
+//     client beyond its statement. The armed statement is found by name: its Bind carries a portal name unique to the
+//     arm (`tenancy:<n>`, postgres.js's `cursorName`, set by the lane and renamed back to the unnamed portal here),
+//     and a statement postgres.js prepares in the same step is found by its Parse (the lane tells the name as soon as
+//     postgres.js has chosen it, before anything is written);
+//   - incoming: the opening's answers (ParseComplete, BindComplete, its row, CommandComplete) are taken out. If the
+//     opening fails, the server skips the statement up to the Sync; postgres.js gets the opening's error as the
+//     statement's error, then the Sync's ReadyForQuery, exactly as for a statement that failed;
+//   - errors inside such a group lose postgres.js's retry routines (a stale prepared statement): postgres.js would
 //     retry the statement on its own, after the Sync, without the tenant. The socket reports itself `stale` instead,
 //     and the lane closes the connection once its units are done, so its stale statement cache goes with it.
-// It counts ReadyForQuery messages to know which answers belong to which segment: every Sync and simple Query (and
-// the startup) the server receives answers with exactly one.
+// It counts ReadyForQuery messages to know which answers belong to which group: every Sync and simple Query (and the
+// startup) the server receives answers with exactly one, and the opening is always a group's first message.
 
-/** Starts the text of the opening statement; the socket recognises the opening's prepared statement by it. */
+/** Starts the text of the opening statement, so it is recognisable in the server's logs and statistics. */
 export const OPENING_MARKER = '/* tenancy:open */';
-const MARKER_BYTES = Buffer.from(OPENING_MARKER);
+
+/** Portal names of armed statements start with this; postgres.js itself only ever binds the unnamed portal. */
+const TAG_PREFIX = 'tenancy:';
+const TAG_BYTES = Buffer.from(TAG_PREFIX);
 
 // postgres.js retries a prepared statement that failed with one of these (connection.js, retryRoutines).
 const RETRY_ROUTINES = new Set(['FetchPreparedStatement', 'RevalidateCachedQuery', 'transformAssignedExpr']);
 
-const READY_IN_TRANSACTION = Buffer.from([0x5a, 0, 0, 0, 5, 0x54]);
 const CANCEL_REQUEST_CODE = 80877102;
 const SSL_REQUEST_CODE = 80877103;
 const GSS_REQUEST_CODE = 80877104;
 
+// Message types. Outgoing (client): Parse, Bind, Execute (also 'E'), Sync, Flush, Query, FunctionCall.
+const P = 0x50;
+const B = 0x42;
+const S = 0x53;
+const H = 0x48;
+const Q = 0x51;
+const F = 0x46;
+// Incoming (server): ReadyForQuery, CommandComplete, ErrorResponse, BackendKeyData, ParseComplete, BindComplete,
+// DataRow, and the asynchronous ones that may come between any two: NoticeResponse, ParameterStatus (also 'S'),
+// NotificationResponse.
 const Z = 0x5a;
 const C = 0x43;
 const E = 0x45;
 const K = 0x4b;
-const S = 0x53;
-const P = 0x50;
-const B = 0x42;
-const EXECUTE = 0x45; // 'E' from the client is Execute
-const Q = 0x51;
-const F = 0x46;
+const PARSE_COMPLETE = 0x31;
+const BIND_COMPLETE = 0x32;
+const D = 0x44;
+const N = 0x4e;
+const A = 0x41;
 
-interface Segment {
-  /** ReadyForQuery messages the server sends before this segment's answers begin. */
+// The Execute of the opening: the unnamed portal, all rows.
+const EXECUTE_OPENING = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0]);
+
+/** The opening statement of one config: the name it is prepared under on every connection, and its Parse. */
+export interface OpeningStatement {
+  readonly name: string;
+  readonly parse: Buffer;
+}
+
+let openingCount = 0;
+
+/**
+ * Compiles the text of an opening (its parameters `$1`..`$4`: tenant, user, workspace, role, all text) into what the
+ * socket writes. Each call gets its own statement name, so two configs on one client never share one.
+ */
+export function openingStatement(text: string): OpeningStatement {
+  const name = `tenancy_open_${++openingCount}`;
+  const body = Buffer.concat([Buffer.from(`${name}\0${text}\0`), Buffer.from([0, 0])]);
+  return { name, parse: message(P, body) };
+}
+
+/** One armed statement: the opening that goes in front of it (see `WireShimSocket.arm`). */
+export interface Arm {
+  /** The portal name the statement's Bind carries (set it as the postgres.js query's `cursorName`). */
+  readonly tag: string;
+}
+
+interface ArmState extends Arm {
+  readonly opening: OpeningStatement;
+  readonly bind: Buffer;
+  /** The statement's Parse name when postgres.js prepares it in the same step; the opening goes in front of that. */
+  parseName: string | undefined;
+  written: boolean;
+}
+
+interface Group {
+  /** ReadyForQuery messages the server sends before this group's answers begin. */
   readonly after: number;
-  phase: 'opening' | 'rest';
-  /** An error in the segment had a retry routine: close the connection once the segment is over. */
+  readonly opening: OpeningStatement;
+  /** Which of the opening's answers comes next; `rest` once they are all in (or it failed). */
+  phase: 'parse' | 'bind' | 'rows' | 'rest';
+  /** An error in the group had a retry routine: close the connection once the group is over. */
   stale: boolean;
 }
 
-/** A postgres.js socket that can send a unit's opening and its statement under one Sync (see the file comment). */
+/** A postgres.js socket that writes a unit's opening in front of its statement, under one Sync (see the file comment). */
 export class WireShimSocket extends net.Socket {
   private started = false;
   // The socket of a cancel request, or one that saw something it cannot follow: it passes bytes through untouched.
   private bypass = false;
-  // Names of the prepared statements whose text starts with the marker (one per config and parameter types).
-  private readonly openingNames = new Set<string>();
-  private armed = 0;
-  // Where the outgoing scan is in an armed opening: 1 after its Bind, 2 after its Execute.
-  private openingStep = 0;
+  // Opening statements whose Parse went out on this connection.
+  private readonly prepared = new Set<string>();
+  private readonly byTag = new Map<string, ArmState>();
+  private readonly byParse = new Map<string, ArmState>();
+  private arms = 0;
+  // The group being written (messages since the last Sync): whether it has begun, and the arm that opened it.
+  private groupStarted = false;
+  private groupArm: ArmState | undefined;
   private syncsSent = 0;
   private readyReceived = 0;
-  private readonly segments: Segment[] = [];
+  private readonly groups: Group[] = [];
   // Incoming bytes held back: a message header split between chunks, or a message that may need rewriting.
   private carry: Buffer | undefined;
   // Bytes of a long message (rows) still to pass through untouched.
@@ -81,31 +137,55 @@ export class WireShimSocket extends net.Socket {
     this.once('close', () => this.unregister());
   }
 
-  /** True while this socket follows the protocol (a lane may arm it once the opening statement is prepared). */
+  /** True while this socket follows the protocol: a lane may arm it. */
   get usable(): boolean {
     return !this.bypass && !this.destroyed;
   }
 
   /**
-   * True once a statement of a merged unit failed because its prepared form went stale (postgres.js's retry routines,
-   * which this socket hides inside a segment): postgres.js keeps the stale statement, so the connection must not be
-   * used by units again. Its lane closes it when its units are done.
+   * True once a statement of an armed group failed because its prepared form went stale (postgres.js's retry
+   * routines, which this socket hides inside such a group), or the opening's own Parse failed: postgres.js keeps the
+   * stale statement, so the connection must not be used by units again. Its lane closes it when its units are done.
    */
   get stale(): boolean {
     return this.staleStatements;
   }
 
   /**
-   * True when an opening statement is prepared on this connection. Whether the one a unit sends is, postgres.js
-   * decides when it writes it (Bind/Execute/Sync, or Parse/Describe/Flush first): see `Lane.sendMerged`.
+   * Arms the socket for one statement: `opening`, with `values` (tenant, user, workspace, role), goes in front of it.
+   * The statement is the one whose Bind names the returned `tag` as its portal, or whose Parse is named later by
+   * `anchorParse`.
    */
-  get ready(): boolean {
-    return this.openingNames.size > 0 && this.usable;
+  arm(opening: OpeningStatement, values: readonly string[]): Arm {
+    const state: ArmState = {
+      tag: `${TAG_PREFIX}${++this.arms}`,
+      opening,
+      bind: openingBind(opening.name, values),
+      parseName: undefined,
+      written: false,
+    };
+    this.byTag.set(state.tag, state);
+    return state;
   }
 
-  /** The next opening Bind/Execute/Sync written gives up its Sync (see the file comment). */
-  arm(): void {
-    this.armed++;
+  /**
+   * The armed statement is prepared in the same step, under `name` (postgres.js chose it and has not written it
+   * yet): the opening goes in front of its Parse, so the statement is parsed in the unit's role too.
+   */
+  anchorParse(arm: Arm, name: string): void {
+    const state = arm as ArmState;
+    if (state.written || !this.byTag.has(state.tag)) return;
+    state.parseName = name;
+    this.byParse.set(name, state);
+  }
+
+  /** Forgets an arm whose statement was never written (postgres.js refused it). */
+  disarm(arm: Arm): void {
+    const state = arm as ArmState;
+    this.byTag.delete(state.tag);
+    if (state.parseName !== undefined && this.byParse.get(state.parseName) === state) {
+      this.byParse.delete(state.parseName);
+    }
   }
 
   /**
@@ -116,34 +196,29 @@ export class WireShimSocket extends net.Socket {
     this.discarding = true;
   }
 
-  /** Undoes `arm()` when the opening went out another way (it was not prepared yet: Parse/Describe/Flush). */
-  disarm(): void {
-    if (this.armed > 0) this.armed--;
-    this.openingStep = 0;
-  }
-
   // The stream hooks, not `write()`: net.Socket's connect() resets an own `write` over any subclass's. They run in
   // write order; a chunk is always whole messages, as postgres.js writes them.
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.discarding) {
+    const out = this.discarding || this.bypass ? chunk : this.outbound(chunk);
+    if (this.discarding || this.destroyed) {
       callback();
       return;
     }
-    super._write(this.bypass ? chunk : this.outbound(chunk), encoding, callback);
+    super._write(out, encoding, callback);
   }
 
   override _writev(
     chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void,
   ): void {
-    if (this.discarding) {
+    const scanned = chunks.map((c) => ({
+      chunk: this.discarding || this.bypass ? c.chunk : this.outbound(c.chunk),
+      encoding: c.encoding,
+    }));
+    if (this.discarding || this.destroyed) {
       callback();
       return;
     }
-    const scanned = chunks.map((c) => ({
-      chunk: this.bypass ? c.chunk : this.outbound(c.chunk),
-      encoding: c.encoding,
-    }));
     // Writable marks an all-Buffer batch on the array itself; keep the mark for net.Socket's fast path.
     Object.assign(scanned, { allBuffers: (chunks as { allBuffers?: boolean }).allBuffers });
     super._writev?.(scanned, callback);
@@ -152,11 +227,11 @@ export class WireShimSocket extends net.Socket {
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     if (event !== 'data' || this.bypass || !Buffer.isBuffer(args[0])) return super.emit(event, ...args);
     const out = this.inbound(args[0]);
-    const emitted = out.length > 0 ? super.emit('data', out) : false;
-    return emitted;
+    return out.length > 0 ? super.emit('data', out) : false;
   }
 
-  // Scans what postgres.js writes (whole messages, as it always writes them) and drops the armed opening's Sync.
+  // Scans what postgres.js writes (whole messages, as it always writes them): puts each armed statement's opening in
+  // front of it and gives its Bind back the unnamed portal.
   private outbound(buf: Buffer): Buffer {
     let pos = 0;
     if (!this.started) {
@@ -171,69 +246,83 @@ export class WireShimSocket extends net.Socket {
       this.syncsSent++;
       pos = buf.readUInt32BE(0);
     }
-    let cuts: number[] | undefined;
+    let parts: Buffer[] | undefined;
+    let from = 0;
     while (pos < buf.length) {
       if (buf.length - pos < 5) return this.giveUp(buf);
       const type = buf[pos] as number;
       const end = pos + 1 + buf.readUInt32BE(pos + 1);
       if (end > buf.length) return this.giveUp(buf);
-      if (type === S) {
-        if (this.openingStep === 2) {
-          cuts ??= [];
-          cuts.push(pos);
-          this.armed--;
-          this.segments.push({ after: this.syncsSent, phase: 'opening', stale: false });
-        } else {
-          this.syncsSent++;
+      let opening: Buffer[] | undefined;
+      let replacement: Buffer | undefined;
+      if (type === S || type === Q || type === F) {
+        this.syncsSent++;
+        // A statement that never got to its Bind (its Parse or the opening failed): its arm ends with its group.
+        if (this.groupArm !== undefined) this.byTag.delete(this.groupArm.tag);
+        this.groupStarted = false;
+        this.groupArm = undefined;
+      } else if (type === P) {
+        const arm = this.byParse.size > 0 ? this.byParse.get(cString(buf, pos + 5)) : undefined;
+        if (arm !== undefined) {
+          this.byParse.delete(arm.parseName as string);
+          if (this.groupStarted) return this.lost();
+          opening = this.open(arm);
         }
-        this.openingStep = 0;
-      } else if (type === EXECUTE) {
-        this.openingStep = this.openingStep === 1 ? 2 : 0;
+        this.groupStarted = true;
       } else if (type === B) {
-        this.openingStep = this.armed > 0 && this.bindsOpening(buf, pos + 5) ? 1 : 0;
-      } else {
-        this.openingStep = 0;
-        if (type === Q || type === F) this.syncsSent++;
-        else if (type === P) this.noteParse(buf, pos + 5);
+        if (buf.compare(TAG_BYTES, 0, TAG_BYTES.length, pos + 5, pos + 5 + TAG_BYTES.length) === 0) {
+          const portalEnd = buf.indexOf(0, pos + 5);
+          const arm = this.byTag.get(buf.toString('latin1', pos + 5, portalEnd));
+          if (arm === undefined) return this.lost();
+          this.byTag.delete(arm.tag);
+          if (this.groupArm !== arm) {
+            // Not opened at its Parse: it must start its group, or the opening's answers would not come first.
+            if (this.groupStarted || arm.parseName !== undefined) return this.lost();
+            opening = this.open(arm);
+          }
+          replacement = unnamedPortal(buf, portalEnd + 1, end);
+        }
+        this.groupStarted = true;
+      } else if (type !== H) {
+        this.groupStarted = true;
+      }
+      if (opening !== undefined || replacement !== undefined) {
+        parts ??= [];
+        parts.push(buf.subarray(from, pos));
+        if (opening !== undefined) parts.push(...opening);
+        parts.push(replacement ?? buf.subarray(pos, end));
+        from = end;
       }
       pos = end;
     }
-    if (cuts === undefined) return buf;
-    const parts: Buffer[] = [];
-    let from = 0;
-    for (const cut of cuts) {
-      parts.push(buf.subarray(from, cut));
-      from = cut + 5;
-    }
+    if (parts === undefined) return buf;
     parts.push(buf.subarray(from));
     return Buffer.concat(parts);
   }
 
-  // A Parse whose text starts with the marker prepares the opening statement: remember its name.
-  private noteParse(buf: Buffer, at: number): void {
-    const nameEnd = buf.indexOf(0, at);
-    if (nameEnd < 0 || nameEnd === at) return;
-    const text = nameEnd + 1;
-    if (buf.length - text < MARKER_BYTES.length) return;
-    if (buf.compare(MARKER_BYTES, 0, MARKER_BYTES.length, text, text + MARKER_BYTES.length) !== 0) return;
-    this.openingNames.add(buf.toString('utf8', at, nameEnd));
-  }
-
-  private bindsOpening(buf: Buffer, at: number): boolean {
-    const portalEnd = buf.indexOf(0, at);
-    if (portalEnd < 0) return false;
-    const nameEnd = buf.indexOf(0, portalEnd + 1);
-    return nameEnd >= 0 && this.openingNames.has(buf.toString('utf8', portalEnd + 1, nameEnd));
+  // The opening's messages, in front of the statement that starts a group; its answers will come first in that group.
+  private open(arm: ArmState): Buffer[] {
+    arm.written = true;
+    this.groupArm = arm;
+    const parse = !this.prepared.has(arm.opening.name);
+    if (parse) this.prepared.add(arm.opening.name);
+    this.groups.push({ after: this.syncsSent, opening: arm.opening, phase: parse ? 'parse' : 'bind', stale: false });
+    return parse ? [arm.opening.parse, arm.bind, EXECUTE_OPENING] : [arm.bind, EXECUTE_OPENING];
   }
 
   // Something this socket cannot follow (a message split between writes, which postgres.js never does): stop
-  // following. If a segment is in flight its answers can no longer be told apart: close rather than guess.
+  // following. If an armed group is in flight its answers can no longer be told apart: close rather than guess.
   private giveUp(buf: Buffer): Buffer {
+    if (this.groups.length > 0 || this.byTag.size > 0) return this.lost();
     this.bypass = true;
-    if (this.segments.length > 0 || this.armed > 0) {
-      this.destroy(new Error('tenancy: lost track of the PostgreSQL protocol on this connection'));
-    }
     return buf;
+  }
+
+  // An armed statement out of place, or a tagged Bind nobody armed: nothing of it may reach the server.
+  private lost(): Buffer {
+    this.bypass = true;
+    this.destroy(new Error('tenancy: lost track of the PostgreSQL protocol on this connection'));
+    return EMPTY;
   }
 
   private inbound(chunk: Buffer): Buffer {
@@ -256,9 +345,11 @@ export class WireShimSocket extends net.Socket {
       }
       const type = buf[pos] as number;
       const end = pos + 1 + buf.readUInt32BE(pos + 1);
+      const group = this.groups[0];
+      const current = group !== undefined && this.readyReceived === group.after ? group : undefined;
       if (end > buf.length) {
-        if (type === Z || type === C || type === E || type === K) {
-          // Short messages this socket reads: wait for the rest.
+        if (type === Z || type === C || type === E || type === K || (type === D && current?.phase === 'rows')) {
+          // Messages this socket reads or drops whole: wait for the rest.
           this.carry = buf.subarray(pos);
         } else {
           this.passing = end - buf.length;
@@ -267,51 +358,67 @@ export class WireShimSocket extends net.Socket {
         }
         break;
       }
-      const segment = this.segments[0];
-      const current = segment !== undefined && this.readyReceived === segment.after ? segment : undefined;
+      // Undefined: pass the message on. EMPTY: drop it. Otherwise: pass this instead.
+      let out: Buffer | undefined;
       if (type === Z) {
         this.readyReceived++;
         if (current !== undefined) {
-          this.segments.shift();
+          this.groups.shift();
           if (current.stale) this.staleStatements = true;
-          // The segment ended before its opening was answered: the answers can no longer be told apart.
-          if (current.phase === 'opening') closeAfter = true;
+          // The group ended before its opening was answered: the answers can no longer be told apart.
+          if (current.phase !== 'rest') closeAfter = true;
         }
       } else if (type === K) {
         this.register(buf.readUInt32BE(pos + 5), buf.readUInt32BE(pos + 9));
-      } else if (current !== undefined && (type === C || type === E)) {
-        const injected: Buffer[] = [];
-        const original = buf.subarray(pos, end);
-        let message = original;
+      } else if (current !== undefined) {
         if (type === E) {
-          message = withoutRetryRoutine(original);
-          if (message !== original) current.stale = true;
-        }
-        if (current.phase === 'opening') {
+          const original = buf.subarray(pos, end);
+          const renamed = withoutRetryRoutine(original);
+          if (renamed !== original) current.stale = true;
+          if (current.phase === 'parse') {
+            // The opening was not prepared after all; groups already sent behind this one fail on it.
+            this.prepared.delete(current.opening.name);
+            current.stale = true;
+          }
+          // In the opening or after it: postgres.js reads it as its statement's error (the statement did not run).
           current.phase = 'rest';
-          injected.push(READY_IN_TRANSACTION);
-          // The statement behind a failed opening was skipped by the server: it fails too, and says why.
-          if (type === E) injected.push(SKIPPED_ERROR);
+          if (renamed !== original) out = renamed;
+        } else if (current.phase !== 'rest' && type !== N && type !== A && type !== S) {
+          const expected =
+            current.phase === 'parse'
+              ? type === PARSE_COMPLETE
+              : current.phase === 'bind'
+                ? type === BIND_COMPLETE
+                : type === D || type === C;
+          if (!expected) {
+            this.lost();
+            return EMPTY;
+          }
+          if (type === PARSE_COMPLETE) current.phase = 'bind';
+          else if (type === BIND_COMPLETE) current.phase = 'rows';
+          else if (type === C) current.phase = 'rest';
+          out = EMPTY;
         }
-        if (message !== original || injected.length > 0) {
-          parts ??= [];
-          parts.push(buf.subarray(from, pos), message, ...injected);
-          from = end;
-        }
+      }
+      if (out !== undefined) {
+        parts ??= [];
+        parts.push(buf.subarray(from, pos));
+        if (out.length > 0) parts.push(out);
+        from = end;
       }
       pos = end;
     }
     const kept = this.carry === undefined ? buf.length : buf.length - this.carry.length;
-    let out: Buffer;
+    let result: Buffer;
     if (parts === undefined) {
-      out = from === 0 && kept === buf.length ? buf : buf.subarray(from, kept);
+      result = from === 0 && kept === buf.length ? buf : buf.subarray(from, kept);
     } else {
       parts.push(buf.subarray(from, kept));
-      out = Buffer.concat(parts);
+      result = Buffer.concat(parts);
     }
     // Deferred so postgres.js first handles what arrived.
     if (closeAfter) setImmediate(() => this.destroy());
-    return out;
+    return result;
   }
 
   private register(pid: number, secret: number): void {
@@ -326,41 +433,71 @@ export class WireShimSocket extends net.Socket {
   }
 }
 
-// An ErrorResponse for the statement behind a failed opening: SQLSTATE 25P02, as for any statement that follows a
-// failure in a transaction.
-const SKIPPED_ERROR = errorResponse([
-  ['S', 'ERROR'],
-  ['V', 'ERROR'],
-  ['C', '25P02'],
-  ['M', 'not run: the unit of work could not set its tenant (the opening statement failed)'],
-]);
+const EMPTY = Buffer.alloc(0);
 
-function errorResponse(fields: ReadonlyArray<readonly [string, string]>): Buffer {
-  const body = Buffer.concat([...fields.map(([k, v]) => Buffer.from(`${k}${v}\0`)), Buffer.from([0])]);
+function message(type: number, body: Buffer): Buffer {
   const head = Buffer.alloc(5);
-  head[0] = E;
+  head[0] = type;
   head.writeUInt32BE(body.length + 4, 1);
   return Buffer.concat([head, body]);
 }
 
+function cString(buf: Buffer, at: number): string {
+  const end = buf.indexOf(0, at);
+  return buf.toString('utf8', at, end < 0 ? buf.length : end);
+}
+
+// The opening's Bind: the unnamed portal, the opening statement, every value as text.
+function openingBind(name: string, values: readonly string[]): Buffer {
+  const nameLength = Buffer.byteLength(name);
+  let length = 4 + 1 + nameLength + 1 + 2 + 2 + 2;
+  const lengths = values.map((value) => Buffer.byteLength(value));
+  for (const valueLength of lengths) length += 4 + valueLength;
+  const out = Buffer.allocUnsafe(1 + length);
+  out[0] = B;
+  out.writeUInt32BE(length, 1);
+  let at = 5;
+  out[at++] = 0;
+  at += out.write(name, at, 'utf8');
+  out[at++] = 0;
+  at = out.writeUInt16BE(0, at);
+  at = out.writeUInt16BE(values.length, at);
+  values.forEach((value, i) => {
+    at = out.writeInt32BE(lengths[i] as number, at);
+    at += out.write(value, at, 'utf8');
+  });
+  out.writeUInt16BE(0, at);
+  return out;
+}
+
+// A Bind to the unnamed portal, from the rest of a tagged one (from its statement name on).
+function unnamedPortal(buf: Buffer, rest: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(6 + end - rest);
+  out[0] = B;
+  out.writeUInt32BE(out.length - 1, 1);
+  out[5] = 0;
+  buf.copy(out, 6, rest, end);
+  return out;
+}
+
 // The same ErrorResponse with a retry routine renamed (`tenancy:<routine>`), so postgres.js does not retry.
-function withoutRetryRoutine(message: Buffer): Buffer {
-  const fields: Array<[string, string]> = [];
+function withoutRetryRoutine(original: Buffer): Buffer {
+  const fields: Buffer[] = [];
   let at = 5;
   let changed = false;
-  while (at < message.length && message[at] !== 0) {
-    const code = String.fromCharCode(message[at] as number);
-    const valueEnd = message.indexOf(0, at + 1);
-    if (valueEnd < 0) return message;
-    let value = message.toString('utf8', at + 1, valueEnd);
+  while (at < original.length && original[at] !== 0) {
+    const code = String.fromCharCode(original[at] as number);
+    const valueEnd = original.indexOf(0, at + 1);
+    if (valueEnd < 0) return original;
+    let value = original.toString('utf8', at + 1, valueEnd);
     if (code === 'R' && RETRY_ROUTINES.has(value)) {
       value = `tenancy:${value}`;
       changed = true;
     }
-    fields.push([code, value]);
+    fields.push(Buffer.from(`${code}${value}\0`));
     at = valueEnd + 1;
   }
-  return changed ? errorResponse(fields) : message;
+  return changed ? message(E, Buffer.concat([...fields, Buffer.from([0])])) : original;
 }
 
 type Options = postgres.Options<Record<string, postgres.PostgresType>> & {
