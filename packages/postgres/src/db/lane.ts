@@ -188,22 +188,14 @@ export class Lane {
     const shim = this.shim as WireShimSocket;
     const arm = shim.arm(opening, values);
     statement.cursorName = arm.tag;
-    // postgres.js chooses whether the statement is prepared here (a Parse in front of its Bind) while building it,
-    // before it writes anything: the socket learns the Parse's name then, and opens the unit in front of it.
-    let built = statement.statement;
-    void Object.defineProperty(statement, 'statement', {
-      configurable: true,
-      enumerable: true,
-      get: () => built,
-      set: (value: InternalQuery['statement']) => {
-        built = value;
-        if (statement.prepared !== true && value != null) shim.anchorParse(arm, value.name);
-      },
-    });
-    const room = this.write(statement);
-    if (built == null || !this.held) shim.disarm(arm);
     // Written whatever the pipeline says, like any statement (a statement postgres.js cannot build closes the
     // connection, see write()).
+    const room = this.write(statement);
+    // postgres.js has built it now: prepared already (its Bind starts its group), or prepared in this write (its
+    // Parse does, and the opening goes in front of that). The socket holds back what is written until it knows.
+    const built = statement.statement;
+    if (built == null || !this.held) shim.disarm(arm);
+    else shim.anchor(arm, statement.prepared === true ? undefined : built.name);
     if (!room) this.full = true;
   }
 

@@ -168,6 +168,11 @@ describe('units of one statement under one Sync', () => {
         }).then(plain);
       expect(await read(2)).toEqual([{ v: 2 }]);
       expect(await read(1)).toEqual([{ v: 1 }]);
+      // A statement text over 1 KiB: postgres.js writes it to the socket while building it, before the lane knows it
+      // is prepared in this write; the socket holds it back until it does.
+      const long = `select v /* ${'x'.repeat(1500)} */ from merged_private.items where v = $1`;
+      const longRead = await withTenantSql(client, A, (sql) => sql.unsafe(long, [2]), { config: fx.config });
+      expect(plain(longRead)).toEqual([{ v: 2 }]);
       // Without the opening the login role is refused: the schema is not its.
       const direct = await client`select v from merged_private.items`.then(
         () => 'read',

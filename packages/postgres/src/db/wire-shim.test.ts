@@ -1,5 +1,6 @@
 // The shim socket's protocol bookkeeping on hand-built message streams: where it writes the opening, which answers it
 // takes out, what it does with errors, and that the answer does not depend on how the bytes are split.
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Arm } from './wire-shim.js';
 import { OPENING_MARKER, openingStatement, WireShimSocket } from './wire-shim.js';
@@ -106,6 +107,7 @@ function receive(internals: ShimInternals, stream: Buffer, at: number): Buffer {
 // Arms `shim` and writes the armed prepared statement s2 (Bind tagged with the arm's portal).
 function writeArmed(shim: WireShimSocket, internals: ShimInternals, values: readonly string[] = VALUES): Buffer {
   const arm: Arm = shim.arm(OPENING, values);
+  shim.anchor(arm, undefined);
   return internals.outbound(Buffer.concat([bind('s2', arm.tag), execute, sync]));
 }
 
@@ -194,7 +196,7 @@ describe('WireShimSocket', () => {
   it('opens a statement prepared in the same step in front of its Parse, so it is parsed in the unit role', () => {
     const { shim, internals } = startedShim();
     const arm = shim.arm(OPENING, VALUES);
-    shim.anchorParse(arm, 's3');
+    shim.anchor(arm, 's3');
     // postgres.js describes a new statement with parameters first, and binds it once the answer is in.
     expect(internals.outbound(Buffer.concat([parse('s3', 'select $1'), describeStatement('s3'), flush]))).toEqual(
       Buffer.concat([OPENING.parse, openingBind(), execute, parse('s3', 'select $1'), describeStatement('s3'), flush]),
@@ -206,6 +208,32 @@ describe('WireShimSocket', () => {
     );
     const answers = Buffer.concat([bindComplete, complete('SELECT 1'), ready('I')]);
     expect(internals.inbound(answers)).toEqual(answers);
+  });
+
+  it('holds back a write made while postgres.js builds an armed statement until the lane anchors it', async () => {
+    // postgres.js writes synchronously once its buffer passes 1 KiB, inside the build of the armed statement: the
+    // Parse must still get the opening in front of it.
+    const received: Buffer[] = [];
+    const server = net.createServer((c) => c.on('data', (d: Buffer) => received.push(d)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const shim = new WireShimSocket(new Map());
+    shim.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    await new Promise((resolve) => shim.once('connect', resolve));
+    try {
+      shim.write(startup);
+      const arm = shim.arm(OPENING, VALUES);
+      const statement = Buffer.concat([parse('s3', 'select $1'), describeStatement('s3'), flush]);
+      shim.write(statement);
+      shim.anchor(arm, 's3');
+      const expected = Buffer.concat([startup, OPENING.parse, openingBind(), execute, statement]);
+      for (let i = 0; i < 100 && Buffer.concat(received).length < expected.length; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(Buffer.concat(received)).toEqual(expected);
+    } finally {
+      shim.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('renames a retry routine inside an armed group, so postgres.js does not rerun the statement without the tenant', async () => {

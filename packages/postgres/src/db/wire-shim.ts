@@ -92,6 +92,7 @@ interface ArmState extends Arm {
   readonly bind: Buffer;
   /** The statement's Parse name when postgres.js prepares it in the same step; the opening goes in front of that. */
   parseName: string | undefined;
+  anchored: boolean;
   written: boolean;
 }
 
@@ -115,6 +116,8 @@ export class WireShimSocket extends net.Socket {
   private readonly byTag = new Map<string, ArmState>();
   private readonly byParse = new Map<string, ArmState>();
   private arms = 0;
+  // Arms whose statement postgres.js is building right now (see `anchor`).
+  private unanchored = 0;
   // The group being written (messages since the last Sync): whether it has begun, and the arm that opened it.
   private groupStarted = false;
   private groupArm: ArmState | undefined;
@@ -153,8 +156,8 @@ export class WireShimSocket extends net.Socket {
 
   /**
    * Arms the socket for one statement: `opening`, with `values` (tenant, user, workspace, role), goes in front of it.
-   * The statement is the one whose Bind names the returned `tag` as its portal, or whose Parse is named later by
-   * `anchorParse`.
+   * The statement is the one whose Bind names the returned `tag` as its portal, or whose Parse is named by `anchor`
+   * once postgres.js has built it.
    */
   arm(opening: OpeningStatement, values: readonly string[]): Arm {
     const state: ArmState = {
@@ -162,26 +165,38 @@ export class WireShimSocket extends net.Socket {
       opening,
       bind: openingBind(opening.name, values),
       parseName: undefined,
+      anchored: false,
       written: false,
     };
+    this.unanchored++;
     this.byTag.set(state.tag, state);
     return state;
   }
 
   /**
-   * The armed statement is prepared in the same step, under `name` (postgres.js chose it and has not written it
-   * yet): the opening goes in front of its Parse, so the statement is parsed in the unit's role too.
+   * Tells how the armed statement went out, right after postgres.js built it: `parseName` when postgres.js prepares it
+   * in the same step (the opening then goes in front of that Parse, so the statement is parsed in the unit's role
+   * too), undefined when it was prepared already (its Bind, with the arm's portal, starts its group). Until every arm
+   * is anchored, what postgres.js writes is held back a microtask.
    */
-  anchorParse(arm: Arm, name: string): void {
+  anchor(arm: Arm, parseName: string | undefined): void {
     const state = arm as ArmState;
-    if (state.written || !this.byTag.has(state.tag)) return;
-    state.parseName = name;
-    this.byParse.set(name, state);
+    if (state.anchored) return;
+    state.anchored = true;
+    this.unanchored--;
+    if (parseName !== undefined && !state.written) {
+      state.parseName = parseName;
+      this.byParse.set(parseName, state);
+    }
   }
 
-  /** Forgets an arm whose statement was never written (postgres.js refused it). */
+  /** Forgets an arm whose statement was never written (postgres.js refused it, or could not build it). */
   disarm(arm: Arm): void {
     const state = arm as ArmState;
+    if (!state.anchored) {
+      state.anchored = true;
+      this.unanchored--;
+    }
     this.byTag.delete(state.tag);
     if (state.parseName !== undefined && this.byParse.get(state.parseName) === state) {
       this.byParse.delete(state.parseName);
@@ -199,6 +214,21 @@ export class WireShimSocket extends net.Socket {
   // The stream hooks, not `write()`: net.Socket's connect() resets an own `write` over any subclass's. They run in
   // write order; a chunk is always whole messages, as postgres.js writes them.
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // Written while postgres.js builds an armed statement (its buffer passed 1 KiB): the lane anchors the arm before
+    // the next microtask.
+    if (this.unanchored > 0) queueMicrotask(() => this.writeNow(chunk, encoding, callback));
+    else this.writeNow(chunk, encoding, callback);
+  }
+
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    callback: (error?: Error | null) => void,
+  ): void {
+    if (this.unanchored > 0) queueMicrotask(() => this.writevNow(chunks, callback));
+    else this.writevNow(chunks, callback);
+  }
+
+  private writeNow(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     const out = this.discarding || this.bypass ? chunk : this.outbound(chunk);
     if (this.discarding || this.destroyed) {
       callback();
@@ -207,7 +237,7 @@ export class WireShimSocket extends net.Socket {
     super._write(out, encoding, callback);
   }
 
-  override _writev(
+  private writevNow(
     chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void,
   ): void {
