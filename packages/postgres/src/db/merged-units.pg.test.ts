@@ -110,7 +110,7 @@ describe('units of one statement under one Sync', () => {
     const { client, log, groups } = await loggedClient();
     // An opening that fails when it runs (the role does not exist), not when it is prepared.
     const runtime = compileRuntimeConfig(fx.config);
-    const unitWithBadRole = (merge: boolean) => {
+    const unitWithBadRole = (merge: boolean, value?: number) => {
       const unit = UnitOfWork.open({
         client,
         runtime,
@@ -122,7 +122,10 @@ describe('units of one statement under one Sync', () => {
       return unit
         .execute(
           createTenantSql(unit),
-          (sql) => sql`insert into merged_probe values (1) returning x`,
+          (sql) =>
+            value === undefined
+              ? sql`insert into merged_probe values (1) returning x`
+              : sql`insert into merged_probe values (${value}) returning x`,
           classifyRawReturned,
         )
         .then(
@@ -139,6 +142,13 @@ describe('units of one statement under one Sync', () => {
     // Under one Sync: PostgreSQL skips the statement, which fails with the opening's error.
     expect(await unitWithBadRole(true)).toBe('22023');
     expect(groups()).toEqual([['open', 'query']]);
+    // A statement with a parameter, new on the connection: postgres.js describes it first and binds it only once the
+    // answer is in. The opening fails in front of its Parse; postgres.js gets the error instead of the description.
+    log.clear();
+    expect(await unitWithBadRole(true, 2)).toBe('22023');
+    expect(await unitWithBadRole(true, 3)).toBe('22023');
+    // Only the two openings ran; neither statement got as far as its Bind.
+    expect(log.kinds()).toEqual(['open', 'open']);
     const [count] = await db.sql<{ n: number }[]>`select count(*)::int as n from merged_probe`;
     expect(count?.n).toBe(0);
     expect(
