@@ -88,6 +88,7 @@ export type { ParseSlugOptions } from './resolve/parse-slug.js';
 export { DEFAULT_RESERVED_SLUGS, parseSlug } from './resolve/parse-slug.js';
 export type { TenantIdFormat } from './resolve/parse-tenant-id.js';
 export { parseTenantId, TENANT_ID_FORMATS } from './resolve/parse-tenant-id.js';
+export type { RequestLike, RequestLikeHeaders } from './resolve/request-like.js';
 export type {
   ResolutionInput,
   TenantCandidate,

@@ -3,6 +3,7 @@ import { jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { TenancyError } from '../errors/tenancy-error.js';
 import type { Principal } from '../model/principal.js';
+import type { RequestLike } from '../resolve/request-like.js';
 import { extractToken } from './extract-token.js';
 import type { IdentityOptions } from './identity-options.js';
 import { parseIdentityOptions } from './identity-options.js';
@@ -23,6 +24,22 @@ export interface Identity {
   authenticate(request: Request): Promise<Principal | undefined>;
   /** Verifies a compact JWT and maps it to a principal; throws `UNAUTHENTICATED` saying what was wrong. */
   verify(token: string): Promise<Principal>;
+}
+
+// Marks the identities `createIdentity()` makes: they read only the Authorization and Cookie headers of a request, so
+// `createTenancy()` may hand them an adapter's RequestLike; any other Identity gets a full `Request`. `Symbol.for`, so
+// an identity from another copy of this package is recognized too.
+const READS_HEADERS_ONLY = Symbol.for('tenancy.identity.readsHeadersOnly');
+
+/** An {@link Identity} whose `authenticate` reads only headers, and so also takes a {@link RequestLike}. */
+interface HeaderIdentity extends Identity {
+  authenticate(request: Request | RequestLike): Promise<Principal | undefined>;
+  readonly [READS_HEADERS_ONLY]: true;
+}
+
+/** True for an identity made by {@link createIdentity}. */
+export function isHeaderIdentity(identity: Identity): identity is HeaderIdentity {
+  return (identity as Partial<HeaderIdentity>)[READS_HEADERS_ONLY] === true;
 }
 
 // Far above any real access token (Supabase, Auth0, Clerk issue 1-2 kB), far below what would cost us to parse.
@@ -103,13 +120,15 @@ export function createIdentity(options: IdentityOptions): Identity {
     return principal;
   };
 
-  return {
+  const identity: HeaderIdentity = {
     verify,
     async authenticate(request) {
       const token = extractToken(request, { cookie: config.cookie });
       return token === undefined ? undefined : verify(token);
     },
+    [READS_HEADERS_ONLY]: true,
   };
+  return identity;
 }
 
 function toList(value: string | readonly string[]): string | string[] {

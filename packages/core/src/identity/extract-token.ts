@@ -1,4 +1,5 @@
 import { TenancyError } from '../errors/tenancy-error.js';
+import type { RequestLike } from '../resolve/request-like.js';
 
 /** Options for {@link extractToken}. */
 export interface ExtractTokenOptions {
@@ -21,7 +22,7 @@ const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  * const token = extractToken(request, { cookie: 'access_token' });
  * @see https://github.com/tenancy/tenancy/blob/main/docs/identity.md#where-the-token-comes-from
  */
-export function extractToken(request: Request, options: ExtractTokenOptions = {}): string | undefined {
+export function extractToken(request: Request | RequestLike, options: ExtractTokenOptions = {}): string | undefined {
   const fromHeader = tokenFromAuthorization(request.headers.get('authorization'));
   const fromCookie =
     options.cookie === undefined ? undefined : tokenFromCookie(request.headers.get('cookie'), options.cookie);

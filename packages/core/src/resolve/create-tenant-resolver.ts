@@ -10,6 +10,7 @@ import { parseConfig } from './parse-config.js';
 import { DEFAULT_RESERVED_SLUGS, parseSlugFrom } from './parse-slug.js';
 import type { TenantIdFormat } from './parse-tenant-id.js';
 import { parseTenantIdFrom, TENANT_ID_FORMATS } from './parse-tenant-id.js';
+import type { RequestLike } from './request-like.js';
 import type { RequestRules } from './request-view.js';
 import { RequestView } from './request-view.js';
 import type { TenantCandidate, TenantStrategy } from './tenant-strategy.js';
@@ -60,8 +61,11 @@ export interface NoTenant {
 /** The outcome of resolving one request; check `tenant === undefined` for "no tenant". */
 export type TenantResolution = ResolvedTenant | NoTenant;
 
-/** Resolves the tenant of a request. Throws `INVALID_INPUT`, `TENANT_NOT_FOUND`, `TENANT_SUSPENDED`, `TENANT_AMBIGUOUS`. */
-export type TenantResolver = (request: Request, options?: ResolveOptions) => Promise<TenantResolution>;
+/**
+ * Resolves the tenant of a request (a web `Request` or an adapter's {@link RequestLike}). Throws `INVALID_INPUT`,
+ * `TENANT_NOT_FOUND`, `TENANT_SUSPENDED`, `TENANT_AMBIGUOUS`.
+ */
+export type TenantResolver = (request: Request | RequestLike, options?: ResolveOptions) => Promise<TenantResolution>;
 
 const NO_TENANT: NoTenant = Object.freeze({ tenant: undefined, source: undefined, sources: Object.freeze([]) as [] });
 
@@ -112,11 +116,12 @@ const optionsSchema = z.strictObject({
 });
 
 /**
- * Builds the tenant resolver for web `Request`s from an ordered list of strategies. The options are validated now
- * (`INVALID_CONFIG` naming the bad path), so a bad config fails at startup. Per request, every strategy runs; each
- * candidate is validated (`INVALID_INPUT`, before any store call); the first candidate is looked up and decides;
- * every other candidate must name the same tenant (`TENANT_AMBIGUOUS`). Unknown or deleted tenants are
- * `TENANT_NOT_FOUND`, suspended ones `TENANT_SUSPENDED`; a request that names no tenant resolves to `tenant: undefined`.
+ * Builds the tenant resolver for web `Request`s (or adapters' `RequestLike`s) from an ordered list of strategies. The
+ * options are validated now (`INVALID_CONFIG` naming the bad path), so a bad config fails at startup. Per request,
+ * every strategy runs; each candidate is validated (`INVALID_INPUT`, before any store call); the first candidate is
+ * looked up and decides; every other candidate must name the same tenant (`TENANT_AMBIGUOUS`). Unknown or deleted
+ * tenants are `TENANT_NOT_FOUND`, suspended ones `TENANT_SUSPENDED`; a request that names no tenant resolves to
+ * `tenant: undefined`.
  * @example
  * const resolveTenant = createTenantResolver({
  *   store,
@@ -183,7 +188,10 @@ export function createTenantResolver(options: TenantResolverOptions): TenantReso
     return normalized === value && candidate.source === source ? candidate : { kind, value: normalized, source };
   };
 
-  return async function resolveTenant(request: Request, resolveOptions?: ResolveOptions): Promise<TenantResolution> {
+  return async function resolveTenant(
+    request: Request | RequestLike,
+    resolveOptions?: ResolveOptions,
+  ): Promise<TenantResolution> {
     const input = new RequestView(request, resolveOptions?.principal, rules);
     let first: TenantCandidate | undefined;
     let others: TenantCandidate[] | undefined;
@@ -242,7 +250,7 @@ export function createTenantResolver(options: TenantResolverOptions): TenantReso
  * @see https://github.com/tenancy/tenancy/blob/main/docs/resolution.md
  */
 export function resolveTenant(
-  request: Request,
+  request: Request | RequestLike,
   options: TenantResolverOptions & ResolveOptions,
 ): Promise<TenantResolution> {
   const { principal, ...resolverOptions } = options;

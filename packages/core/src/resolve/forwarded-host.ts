@@ -1,4 +1,5 @@
 import { TenancyError } from '../errors/tenancy-error.js';
+import type { RequestLikeHeaders } from './request-like.js';
 
 /** The header a trusted proxy writes the original host into. */
 export type ForwardedHostHeader = 'x-forwarded-host' | 'forwarded';
@@ -32,7 +33,7 @@ export interface TrustedProxy {
  * request; everything to its left was supplied by the client and is ignored. When the list is shorter than `hops`,
  * every entry was written by a trusted proxy and the leftmost is the outermost one.
  */
-export function pickForwardedHost(headers: Headers, proxy: TrustedProxy): string | undefined {
+export function pickForwardedHost(headers: RequestLikeHeaders, proxy: TrustedProxy): string | undefined {
   const raw = headers.get(proxy.header);
   if (raw === null) return undefined;
   return proxy.header === 'forwarded' ? pickFromForwarded(raw, proxy.hops) : pickFromList(raw, proxy.hops);

@@ -45,7 +45,7 @@ export function fromHeader(options?: FromHeaderOptions): TenantStrategy {
   return {
     source,
     resolve(input: ResolutionInput): TenantCandidate | undefined {
-      const value = input.request.headers.get(name);
+      const value = input.header(name);
       return value === null ? undefined : { kind, value, source };
     },
   };

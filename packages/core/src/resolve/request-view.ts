@@ -3,6 +3,8 @@ import type { Principal } from '../model/principal.js';
 import type { TrustedProxy } from './forwarded-host.js';
 import { pickForwardedHost } from './forwarded-host.js';
 import { normalizeHostFrom } from './normalize-host.js';
+import type { RequestLike } from './request-like.js';
+import { isRequestLike } from './request-like.js';
 import type { ResolutionInput } from './tenant-strategy.js';
 
 /** What a compiled resolver shares with every request it sees. */
@@ -17,22 +19,33 @@ export interface RequestRules {
 
 /**
  * The lazily computed view of one request that strategies read. One allocation per request; the host, the path and
- * the `URL` are each computed at most once and only when a strategy asks.
+ * the `URL` are each computed at most once and only when a strategy asks, and so is the web `Request` when the adapter
+ * passed a {@link RequestLike}.
  */
 export class RequestView implements ResolutionInput {
-  readonly request: Request;
   readonly principal: Principal | undefined;
   readonly reservedSlugs: ReadonlySet<string>;
+  readonly #source: Request | RequestLike;
   readonly #rules: RequestRules;
+  #request: Request | undefined;
   #host: string | undefined;
   #pathname: string | undefined;
   #url: URL | undefined;
 
-  constructor(request: Request, principal: Principal | undefined, rules: RequestRules) {
-    this.request = request;
+  constructor(source: Request | RequestLike, principal: Principal | undefined, rules: RequestRules) {
     this.principal = principal;
     this.reservedSlugs = rules.reservedSlugs;
+    this.#source = source;
     this.#rules = rules;
+  }
+
+  get request(): Request {
+    this.#request ??= isRequestLike(this.#source) ? this.#source.toRequest() : this.#source;
+    return this.#request;
+  }
+
+  header(name: string): string | null {
+    return this.#source.headers.get(name);
   }
 
   get host(): string {
@@ -47,7 +60,7 @@ export class RequestView implements ResolutionInput {
 
   get searchParams(): URLSearchParams {
     // No '?' in the serialized URL means no query: skip building a URL for the common case.
-    if (this.#url === undefined && this.request.url.indexOf('?') === -1) return new URLSearchParams();
+    if (this.#url === undefined && this.#source.url.indexOf('?') === -1) return new URLSearchParams();
     return this.#parsedUrl().searchParams;
   }
 
@@ -62,7 +75,7 @@ export class RequestView implements ResolutionInput {
   #readHost(): string {
     const proxy = this.#rules.trustProxy;
     if (proxy !== undefined) {
-      const forwarded = pickForwardedHost(this.request.headers, proxy);
+      const forwarded = pickForwardedHost(this.#source.headers, proxy);
       if (forwarded !== undefined) {
         return normalizeHostFrom(
           forwarded,
@@ -70,7 +83,7 @@ export class RequestView implements ResolutionInput {
         );
       }
     }
-    const header = this.request.headers.get('host');
+    const header = this.#source.headers.get('host');
     if (header !== null) return normalizeHostFrom(header, 'The Host header');
     const host = this.#parsedUrl().host;
     if (host === '')
@@ -79,9 +92,9 @@ export class RequestView implements ResolutionInput {
   }
 
   #readPathname(): string {
-    // `request.url` is a serialized WHATWG URL: for http(s) the authority holds no '/', '?' or '#', so the path is
-    // everything from the first '/' after "://" up to '?' or '#'. Cutting the string avoids building a URL.
-    const url = this.request.url;
+    // `url` is a serialized WHATWG URL: for http(s) the authority holds no '/', '?' or '#', so the path is everything
+    // from the first '/' after "://" up to '?' or '#'. Cutting the string avoids building a URL.
+    const url = this.#source.url;
     const scheme = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1;
     if (scheme === -1) return this.#parsedUrl().pathname;
     const slash = url.indexOf('/', scheme);
@@ -95,7 +108,7 @@ export class RequestView implements ResolutionInput {
   }
 
   #parsedUrl(): URL {
-    this.#url ??= new URL(this.request.url);
+    this.#url ??= new URL(this.#source.url);
     return this.#url;
   }
 }

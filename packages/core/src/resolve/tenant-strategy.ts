@@ -18,7 +18,13 @@ export interface TenantCandidate {
  * a resolver without host strategies never parses the host, one without a query strategy never builds a `URL`.
  */
 export interface ResolutionInput {
+  /**
+   * The request as a web `Request`. When the adapter passed a `RequestLike` (the Express adapter does), the first read
+   * builds it: read headers with {@link ResolutionInput.header}, and the host, path and query below, where you can.
+   */
   readonly request: Request;
+  /** One request header (case-insensitive) as `Headers.get` returns it, a repeated one joined with ", ". */
+  header(name: string): string | null;
   /** The verified principal passed to `resolve(request, { principal })`, if any. */
   readonly principal: Principal | undefined;
   /**

@@ -4,10 +4,13 @@ import type { AuditEvent } from '../audit/audit-event.js';
 import { toTenantJobPayload } from '../context/job-payload.js';
 import { getTenant, runWithTenant } from '../context/run-with-tenant.js';
 import { isTenancyError } from '../errors/tenancy-error.js';
+import type { Identity } from '../identity/create-identity.js';
+import { createIdentity } from '../identity/create-identity.js';
 import type { TenantStore } from '../model/tenant-store.js';
 import { definePermissions } from '../permissions/define-permissions.js';
 import { fromHeader } from '../resolve/from-header.js';
 import { fromSubdomain } from '../resolve/from-subdomain.js';
+import type { RequestLike } from '../resolve/request-like.js';
 import { createMemoryTenantStore } from '../store/memory-tenant-store.js';
 import { createTenancy } from './create-tenancy.js';
 
@@ -175,6 +178,80 @@ describe('createTenancy().resolve', () => {
     store.setStatus(ACME, 'suspended');
     tenancy.store.invalidateTenant(ACME);
     expect(await codeOf(tenancy.resolve(await request('acme.example.com', bearer)))).toBe('TENANT_SUSPENDED');
+  });
+});
+
+describe('createTenancy().resolve with a RequestLike', () => {
+  // What an adapter hands core instead of a Request: headers served one at a time, the Request built on demand.
+  function requestLike(host: string, headers: Record<string, string>) {
+    const built: Request[] = [];
+    const all: Record<string, string> = { host, ...headers };
+    const like: RequestLike = {
+      url: `https://${host}/projects`,
+      headers: { get: (name) => all[name.toLowerCase()] ?? null },
+      toRequest() {
+        const request = new Request(`https://${host}/projects`, { headers: all });
+        built.push(request);
+        return request;
+      },
+    };
+    return { like, built };
+  }
+
+  it('resolves a member from the headers alone, without building a Request', async () => {
+    const { tenancy } = setup();
+    const { like, built } = requestLike('acme.example.com', { authorization: `Bearer ${await token('bob')}` });
+    const resolved = await tenancy.resolve(like);
+    expect(resolved.context?.tenantId).toBe(ACME);
+    expect(resolved.membership?.roles).toEqual(['viewer']);
+    expect(resolved.sources).toEqual(['subdomain']);
+    expect(built).toEqual([]);
+  });
+
+  it('also when the identity is one createIdentity() made and handed to createTenancy()', async () => {
+    const identity = createIdentity({ secret: SECRET });
+    const { store } = setup();
+    const tenancy = createTenancy({ store, strategies: [fromSubdomain({ baseDomain: 'example.com' })], identity });
+    const { like, built } = requestLike('acme.example.com', { authorization: `Bearer ${await token('alice')}` });
+    expect((await tenancy.resolve(like)).principal?.id).toBe('alice');
+    expect(built).toEqual([]);
+  });
+
+  it('refuses a malformed token and a token for a tenant the user is not a member of, as with a Request', async () => {
+    const { tenancy } = setup();
+    const malformed = requestLike('acme.example.com', { authorization: 'Bearer a, Bearer b' });
+    expect(await codeOf(tenancy.resolve(malformed.like))).toBe('UNAUTHENTICATED');
+    const stranger = requestLike('acme.example.com', { authorization: `Bearer ${await token('mallory')}` });
+    expect(await codeOf(tenancy.resolve(stranger.like))).toBe('MEMBERSHIP_REQUIRED');
+    const ambiguous = requestLike('acme.example.com', {
+      authorization: `Bearer ${await token('alice')}`,
+      'x-tenant-id': GLOBEX,
+    });
+    expect(await codeOf(tenancy.resolve(ambiguous.like))).toBe('TENANT_AMBIGUOUS');
+  });
+
+  it('hands an identity of your own the full Request, since it may read more than headers', async () => {
+    const { store } = setup();
+    const seen: Request[] = [];
+    const custom: Identity = {
+      verify: async () => ({ id: 'alice', claims: {}, platformAdmin: false }),
+      async authenticate(request) {
+        seen.push(request);
+        return request.headers.get('x-session') === 's1' ? this.verify('') : undefined;
+      },
+    };
+    const tenancy = createTenancy({
+      store,
+      strategies: [fromSubdomain({ baseDomain: 'example.com' })],
+      identity: custom,
+    });
+    const { like, built } = requestLike('acme.example.com', { 'x-session': 's1' });
+    const resolved = await tenancy.resolve(like);
+    expect(resolved.principal?.id).toBe('alice');
+    expect(resolved.context?.tenantId).toBe(ACME);
+    expect(built).toHaveLength(1);
+    expect(seen).toEqual(built);
+    expect(seen[0]).toBe(built[0]);
   });
 });
 

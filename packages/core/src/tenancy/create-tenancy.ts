@@ -6,7 +6,7 @@ import type { TenantContext } from '../context/tenant-context.js';
 import { TenancyError } from '../errors/tenancy-error.js';
 import { assertMembership } from '../identity/assert-membership.js';
 import type { Identity } from '../identity/create-identity.js';
-import { createIdentity } from '../identity/create-identity.js';
+import { createIdentity, isHeaderIdentity } from '../identity/create-identity.js';
 import type { IdentityOptions } from '../identity/identity-options.js';
 import { assertTenantActive } from '../model/assert-tenant-active.js';
 import type { Membership } from '../model/membership.js';
@@ -19,6 +19,8 @@ import type { TrustProxyOption } from '../resolve/forwarded-host.js';
 import { parseConfig } from '../resolve/parse-config.js';
 import type { TenantIdFormat } from '../resolve/parse-tenant-id.js';
 import { parseTenantId } from '../resolve/parse-tenant-id.js';
+import type { RequestLike } from '../resolve/request-like.js';
+import { toFullRequest } from '../resolve/request-like.js';
 import type { TenantStrategy } from '../resolve/tenant-strategy.js';
 import type { CachedTenantStore, CachedTenantStoreOptions } from '../store/cached-tenant-store.js';
 import { createCachedTenantStore } from '../store/cached-tenant-store.js';
@@ -125,17 +127,24 @@ export function createTenancy<TPermission extends string = string>(
       : isIdentity(options.identity)
         ? options.identity
         : createIdentity(options.identity);
+  // An identity of your own may read anything a `Request` has, so it gets one; ours read headers only.
+  const authenticate =
+    identity === undefined
+      ? undefined
+      : isHeaderIdentity(identity)
+        ? (request: Request | RequestLike) => identity.authenticate(request)
+        : (request: Request | RequestLike) => identity.authenticate(toFullRequest(request));
   const permissions = options.permissions;
   const audit = options.audit;
   const platformRoles = options.platformRoles;
   const allowAnonymous = options.allowAnonymous === true;
 
   async function resolve(
-    request: Request,
+    request: Request | RequestLike,
     resolveOptions?: ResolveRequestOptions | undefined,
   ): Promise<ResolvedRequest<TPermission>> {
     const platform = resolveOptions?.platform;
-    const principal = identity === undefined ? undefined : await identity.authenticate(request);
+    const principal = authenticate === undefined ? undefined : await authenticate(request);
     if (platform !== undefined && principal === undefined) {
       throw new TenancyError('UNAUTHENTICATED', 'The platform path needs a signed-in platform admin.');
     }
