@@ -1,7 +1,7 @@
 import type { ResolveRequestOptions, Tenancy } from '@tenancy/core';
 import type { Request as ExpressRequest, NextFunction, RequestHandler, Response } from 'express';
 import type { RequestTenancy } from './register.js';
-import { toWebRequest } from './to-web-request.js';
+import { toRequestLike } from './to-request-like.js';
 import './request-augmentation.js';
 
 /** Options for {@link tenancyMiddleware}. */
@@ -36,7 +36,7 @@ export function tenancyMiddleware<TPermission extends string>(
   return async function tenancyMiddleware(req: ExpressRequest, _res: Response, next: NextFunction): Promise<void> {
     let resolved: Awaited<ReturnType<Tenancy<TPermission>['resolve']>>;
     try {
-      resolved = await tenancy.resolve(toWebRequest(req), resolveOptions?.(req));
+      resolved = await tenancy.resolve(toRequestLike(req), resolveOptions?.(req));
     } catch (error) {
       next(error);
       return;
