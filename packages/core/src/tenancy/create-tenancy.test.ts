@@ -255,6 +255,40 @@ describe('createTenancy().resolve with a RequestLike', () => {
   });
 });
 
+describe('createTenancy() permission checks', () => {
+  it('checks against the new roles once a changed membership is invalidated', async () => {
+    const { tenancy, store } = setup();
+    const bearer = await token('bob');
+    const before = await tenancy.resolve(await request('acme.example.com', bearer));
+    expect([before.can('project:read'), before.can('project:create')]).toEqual([true, false]);
+    store.removeMembership(ACME, 'bob');
+    store.addMembership({ tenantId: ACME, userId: 'bob', roles: ['member'] });
+    tenancy.store.invalidateMembership(ACME, 'bob');
+    const after = await tenancy.resolve(await request('acme.example.com', bearer));
+    expect([after.can('project:read'), after.can('project:create')]).toEqual([true, true]);
+    expect([before.can('project:read'), before.can('project:create')]).toEqual([true, false]);
+  });
+
+  it('compiles the roles of a membership the store may still change on every request', async () => {
+    const { store } = setup();
+    // A store of your own, uncached, that hands out one mutable membership object.
+    const membership = { tenantId: ACME, userId: 'bob', roles: ['viewer'] };
+    const tenancy = createTenancy({
+      store: { ...store, getMembership: async () => membership },
+      cache: false,
+      strategies: [fromSubdomain({ baseDomain: 'example.com' })],
+      identity: { secret: SECRET },
+      permissions,
+    });
+    const bearer = await token('bob');
+    const before = await tenancy.resolve(await request('acme.example.com', bearer));
+    expect(before.can('project:create')).toBe(false);
+    membership.roles = ['member'];
+    const after = await tenancy.resolve(await request('acme.example.com', bearer));
+    expect(after.can('project:create')).toBe(true);
+  });
+});
+
 describe('createTenancy().run', () => {
   it('runs the rest of the request inside the resolved tenant, across awaits', async () => {
     const { tenancy } = setup();

@@ -135,6 +135,10 @@ export function createTenancy<TPermission extends string = string>(
         ? (request: Request | RequestLike) => identity.authenticate(request)
         : (request: Request | RequestLike) => identity.authenticate(toFullRequest(request));
   const permissions = options.permissions;
+  // Grants of the memberships the cached store shares between requests, so a member's permissions are compiled once
+  // per cache entry instead of once per request. A grant is a snapshot of its membership: one is reused only for a
+  // membership that can no longer change (deeply frozen, as the cached store hands them out).
+  const grants = new WeakMap<Membership, PermissionGrant<TPermission, string>>();
   const audit = options.audit;
   const platformRoles = options.platformRoles;
   const allowAnonymous = options.allowAnonymous === true;
@@ -185,7 +189,13 @@ export function createTenancy<TPermission extends string = string>(
     let grant: PermissionGrant<TPermission, string> | undefined;
     const compiled = (): PermissionGrant<TPermission, string> | undefined => {
       if (permissions === undefined) return undefined;
-      grant ??= permissions.permissionsFor(membership);
+      if (grant === undefined) {
+        grant = grants.get(membership);
+        if (grant === undefined) {
+          grant = permissions.permissionsFor(membership);
+          if (isDeeplyFrozen(membership)) grants.set(membership, grant);
+        }
+      }
       return grant;
     };
     return {
@@ -284,6 +294,19 @@ function anonymousResult<TPermission extends string>(
       throw new TenancyError('UNAUTHENTICATED', 'Sign in to do this.');
     },
   };
+}
+
+// Whether nothing reachable from the membership that a grant reads (its roles, its workspaces and their roles) can
+// change any more.
+function isDeeplyFrozen(membership: Membership): boolean {
+  if (!Object.isFrozen(membership) || !Object.isFrozen(membership.roles)) return false;
+  const workspaces = membership.workspaces;
+  if (workspaces === undefined) return true;
+  if (!Object.isFrozen(workspaces)) return false;
+  for (const workspace of workspaces) {
+    if (!Object.isFrozen(workspace) || !Object.isFrozen(workspace.roles)) return false;
+  }
+  return true;
 }
 
 function isCachedStore(store: TenantStore): store is CachedTenantStore {
