@@ -1,4 +1,4 @@
-import type { ResolveRequestOptions, Tenancy } from '@tenancy/core';
+import type { ResolvedRequest, ResolveRequestOptions, Tenancy } from '@tenancy/core';
 import type { Request as ExpressRequest, NextFunction, RequestHandler, Response } from 'express';
 import type { RequestTenancy } from './register.js';
 import { toRequestLike } from './to-request-like.js';
@@ -33,14 +33,7 @@ export function tenancyMiddleware<TPermission extends string>(
   options: TenancyMiddlewareOptions = {},
 ): RequestHandler {
   const { resolveOptions } = options;
-  return async function tenancyMiddleware(req: ExpressRequest, _res: Response, next: NextFunction): Promise<void> {
-    let resolved: Awaited<ReturnType<Tenancy<TPermission>['resolve']>>;
-    try {
-      resolved = await tenancy.resolve(toRequestLike(req), resolveOptions?.(req));
-    } catch (error) {
-      next(error);
-      return;
-    }
+  const proceed = (req: ExpressRequest, next: NextFunction, resolved: ResolvedRequest<TPermission>): void => {
     // Assigned before the chain continues, never mutated after: later middleware reads one resolution.
     req.tenancy = resolved as unknown as RequestTenancy;
     if (resolved.context === undefined) {
@@ -50,5 +43,23 @@ export function tenancyMiddleware<TPermission extends string>(
     }
     // `next()` runs the rest of the chain synchronously from here, so everything it starts inherits the context.
     tenancy.run(resolved, () => next());
+  };
+  // Not an async function: Express would chain a handler of its own onto the promise it returns. Every error still
+  // reaches `next(error)`, as it would through that handler.
+  return function tenancyMiddleware(req: ExpressRequest, _res: Response, next: NextFunction): void {
+    let resolving: Promise<ResolvedRequest<TPermission>>;
+    try {
+      resolving = tenancy.resolve(toRequestLike(req), resolveOptions?.(req));
+    } catch (error) {
+      next(error);
+      return;
+    }
+    resolving.then((resolved) => {
+      try {
+        proceed(req, next, resolved);
+      } catch (error) {
+        next(error);
+      }
+    }, next);
   };
 }
