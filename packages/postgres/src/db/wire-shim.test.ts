@@ -80,8 +80,19 @@ const openingBind = (values: readonly string[] = VALUES) =>
   );
 
 // The opening's answers: what the server sends for it and the socket takes out.
+const openingRow = msg(
+  'D',
+  Buffer.concat([
+    int16(4),
+    ...['t-1', '', '', 'app'].map((v) => {
+      const b = Buffer.alloc(4);
+      b.writeInt32BE(Buffer.byteLength(v));
+      return Buffer.concat([b, Buffer.from(v)]);
+    }),
+  ]),
+);
 const openingAnswers = (parsed: boolean) =>
-  Buffer.concat([...(parsed ? [parseComplete] : []), bindComplete, dataRow('t-1'), complete('SELECT 1')]);
+  Buffer.concat([...(parsed ? [parseComplete] : []), bindComplete, openingRow, complete('SELECT 1')]);
 
 interface ShimInternals {
   outbound(buf: Buffer): Buffer;
@@ -286,6 +297,19 @@ describe('WireShimSocket', () => {
     const errors = destroyErrors(shim);
     const arm = shim.arm(OPENING, VALUES);
     expect(internals.outbound(Buffer.concat([bind('s2'), execute, bind('s2', arm.tag), execute, sync]))).toEqual(
+      Buffer.alloc(0),
+    );
+    expect(shim.destroyed).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors).toEqual(['tenancy: lost track of the PostgreSQL protocol on this connection']);
+  });
+
+  it('closes rather than take out an answer that is not the opening one', async () => {
+    const { shim, internals } = startedShim();
+    const errors = destroyErrors(shim);
+    writeArmed(shim, internals);
+    // A row of one column where the opening row has four: the socket lost its place; nothing more reaches postgres.js.
+    expect(internals.inbound(Buffer.concat([parseComplete, bindComplete, dataRow('1'), complete('SELECT 1')]))).toEqual(
       Buffer.alloc(0),
     );
     expect(shim.destroyed).toBe(true);

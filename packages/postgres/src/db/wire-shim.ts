@@ -60,6 +60,10 @@ const D = 0x44;
 const N = 0x4e;
 const A = 0x41;
 
+// What the opening answers with: one row of four columns (tenant, user, workspace, role), then this tag.
+const OPENING_COLUMNS = 4;
+const SELECT_ONE = Buffer.from('SELECT 1\0');
+
 // The Execute of the opening: the unnamed portal, all rows.
 const EXECUTE_OPENING = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0]);
 
@@ -414,12 +418,16 @@ export class WireShimSocket extends net.Socket {
           current.phase = 'rest';
           if (renamed !== original) out = renamed;
         } else if (current.phase !== 'rest' && type !== N && type !== A && type !== S) {
+          // The opening's answers have one shape: its row has four columns, its tag is SELECT 1. Anything else
+          // means the socket lost its place in the stream, and it closes rather than drop someone else's answer.
           const expected =
             current.phase === 'parse'
               ? type === PARSE_COMPLETE
               : current.phase === 'bind'
                 ? type === BIND_COMPLETE
-                : type === D || type === C;
+                : type === D
+                  ? end - pos >= 7 && buf.readUInt16BE(pos + 5) === OPENING_COLUMNS
+                  : type === C && buf.compare(SELECT_ONE, 0, SELECT_ONE.length, pos + 5, end) === 0;
           if (!expected) {
             this.lost();
             return EMPTY;
