@@ -6,6 +6,7 @@ import type { Membership } from '../model/membership.js';
 import type { Principal } from '../model/principal.js';
 import type { TenantRecord } from '../model/tenant.js';
 import type { TenantStore } from '../model/tenant-store.js';
+import { cachePeekOf } from '../store/cache-peek.js';
 
 /** Options for {@link assertMembership}. */
 export interface AssertMembershipOptions {
@@ -43,11 +44,33 @@ const MAX_REASON_LENGTH = 500;
  * @see https://github.com/tenancy/tenancy/blob/main/docs/identity.md#membership
  */
 export async function assertMembership(options: AssertMembershipOptions): Promise<AssertedMembership> {
+  return assertMembershipEager(options);
+}
+
+/**
+ * {@link assertMembership} without a promise when the store is a cached store that holds the membership (the platform
+ * path always takes one: its audit event is awaited). It may throw instead of rejecting.
+ */
+export function assertMembershipEager(
+  options: AssertMembershipOptions,
+): AssertedMembership | Promise<AssertedMembership> {
   const { store, tenant, principal, platform } = options;
   if (platform !== undefined) return platformAccess(options, platform);
 
   assertTenantActive(tenant);
-  const membership = await store.getMembership(tenant.id, principal.id);
+  const cached = cachePeekOf(store)?.membership(tenant.id, principal.id);
+  return cached === undefined ? loadMembership(store, tenant, principal) : memberOf(cached, tenant, principal);
+}
+
+async function loadMembership(
+  store: Pick<TenantStore, 'getMembership'>,
+  tenant: TenantRecord,
+  principal: Principal,
+): Promise<AssertedMembership> {
+  return memberOf(await store.getMembership(tenant.id, principal.id), tenant, principal);
+}
+
+function memberOf(membership: Membership | null, tenant: TenantRecord, principal: Principal): AssertedMembership {
   if (membership === null) {
     throw new TenancyError('MEMBERSHIP_REQUIRED', 'You are not a member of this tenant.');
   }

@@ -26,20 +26,25 @@ export interface Identity {
   verify(token: string): Promise<Principal>;
 }
 
-// Marks the identities `createIdentity()` makes: they read only the Authorization and Cookie headers of a request, so
-// `createTenancy()` may hand them an adapter's RequestLike; any other Identity gets a full `Request`. `Symbol.for`, so
-// an identity from another copy of this package is recognized too.
-const READS_HEADERS_ONLY = Symbol.for('tenancy.identity.readsHeadersOnly');
+// Marks the identities `createIdentity()` makes and carries their promise-free `authenticate`: they read only the
+// Authorization and Cookie headers of a request, so `createTenancy()` may hand them an adapter's RequestLike (any other
+// Identity gets a full `Request`), and they answer without a promise for a request without a token or with a token
+// that verified before. `Symbol.for`, so an identity from another copy of this package is recognized too; `v1`, so a
+// copy with another shape of this internal function is not.
+const AUTHENTICATE_EAGER = Symbol.for('tenancy.identity.authenticateEager.v1');
 
-/** An {@link Identity} whose `authenticate` reads only headers, and so also takes a {@link RequestLike}. */
-interface HeaderIdentity extends Identity {
-  authenticate(request: Request | RequestLike): Promise<Principal | undefined>;
-  readonly [READS_HEADERS_ONLY]: true;
-}
+/**
+ * `Identity.authenticate` that reads only headers (so it also takes a RequestLike) and returns the principal itself
+ * when it needs no promise. It may throw instead of rejecting.
+ */
+export type EagerAuthenticate = (
+  request: Request | RequestLike,
+) => Principal | undefined | Promise<Principal | undefined>;
 
-/** True for an identity made by {@link createIdentity}. */
-export function isHeaderIdentity(identity: Identity): identity is HeaderIdentity {
-  return (identity as Partial<HeaderIdentity>)[READS_HEADERS_ONLY] === true;
+/** The promise-free `authenticate` of an identity made by {@link createIdentity}; `undefined` for any other. */
+export function eagerAuthenticateOf(identity: Identity): EagerAuthenticate | undefined {
+  const eager = (identity as { [AUTHENTICATE_EAGER]?: unknown })[AUTHENTICATE_EAGER];
+  return typeof eager === 'function' ? (eager as EagerAuthenticate) : undefined;
 }
 
 // Far above any real access token (Supabase, Auth0, Clerk issue 1-2 kB), far below what would cost us to parse.
@@ -92,18 +97,24 @@ export function createIdentity(options: IdentityOptions): Identity {
         });
   const toleranceMs = config.clockToleranceSec * 1000;
 
+  // The principal of a token that verified before and has not expired since; `undefined` when jose has to verify it.
+  const remembered = (token: string): Principal | undefined => {
+    const hit = verified?.get(token);
+    if (hit === undefined) return undefined;
+    // Only the exact string that verified hits; `exp` is re-checked on every use, and an expired entry falls through
+    // to jose so the caller gets the same error as without the cache.
+    if ((now?.() ?? Date.now()) <= hit.expMs + toleranceMs) return hit.principal;
+    verified?.delete(token);
+    return undefined;
+  };
+
   const verify = async (token: string): Promise<Principal> => {
     if (typeof token !== 'string' || token.length === 0) {
       throw new TenancyError('UNAUTHENTICATED', 'No token was given.');
     }
     if (token.length > MAX_TOKEN_LENGTH) throw new TenancyError('UNAUTHENTICATED', 'The token is too large.');
-    if (verified !== undefined) {
-      const hit = verified.get(token);
-      // Only the exact string that verified hits; `exp` is re-checked on every use, and an expired entry falls
-      // through to jose so the caller gets the same error as without the cache.
-      if (hit !== undefined && (now?.() ?? Date.now()) <= hit.expMs + toleranceMs) return hit.principal;
-      if (hit !== undefined) verified.delete(token);
-    }
+    const hit = remembered(token);
+    if (hit !== undefined) return hit;
     const verificationKey = key ?? (await keyReady);
     let payload: Record<string, unknown>;
     try {
@@ -120,13 +131,20 @@ export function createIdentity(options: IdentityOptions): Identity {
     return principal;
   };
 
-  const identity: HeaderIdentity = {
+  const authenticateEager: EagerAuthenticate = (request) => {
+    const token = extractToken(request, { cookie: config.cookie });
+    if (token === undefined) return undefined;
+    // What verify() does first, without its promise: extractToken never returns an empty token, and a token over the
+    // size limit goes to verify() to be refused before it is looked up.
+    return (token.length <= MAX_TOKEN_LENGTH ? remembered(token) : undefined) ?? verify(token);
+  };
+
+  const identity: Identity & { readonly [AUTHENTICATE_EAGER]: EagerAuthenticate } = {
     verify,
     async authenticate(request) {
-      const token = extractToken(request, { cookie: config.cookie });
-      return token === undefined ? undefined : verify(token);
+      return authenticateEager(request);
     },
-    [READS_HEADERS_ONLY]: true,
+    [AUTHENTICATE_EAGER]: authenticateEager,
   };
   return identity;
 }

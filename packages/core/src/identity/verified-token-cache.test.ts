@@ -65,6 +65,21 @@ describe('the verified-token cache', () => {
     expect(verifications()).toBe(2);
   });
 
+  it('serves authenticate() from it as verify(), and refuses a cached token there too once it has expired', async () => {
+    const { identity, verifications, advance } = counted({ ttlMs: 3_600_000 });
+    const token = await sign(secretBytes(), { alg: 'HS256' }, { sub: 'alice', exp: NOW + 60 });
+    const request = () => new Request('https://acme.example.com/', { headers: { authorization: `Bearer ${token}` } });
+    const a = await identity.authenticate(request());
+    const b = await identity.authenticate(request());
+    expect(a?.id).toBe('alice');
+    expect(b).toBe(a);
+    expect(verifications()).toBe(1);
+    advance(66_000);
+    const error = await failure(() => identity.authenticate(request()));
+    expect(error.code).toBe('UNAUTHENTICATED');
+    expect(error.message).toBe((await failure(() => identity.verify(token))).message);
+  });
+
   it('verifies every time when turned off', async () => {
     const { identity, verifications } = counted({ cache: false });
     const token = await sign(secretBytes(), { alg: 'HS256' }, { sub: 'alice' });

@@ -276,6 +276,73 @@ describe('createTenantResolver', () => {
     expect(calls).toEqual(['slug:globex', 'slug:globex']);
   });
 
+  it('answers from the cached store exactly as from the store: the same errors and results, cold and warm', async () => {
+    const { store: inner, calls } = countingStore();
+    const store = createCachedTenantStore(inner);
+    const resolve = createTenantResolver({ store, strategies: [fromHeader(), fromCustomDomain(), subdomain()] });
+    for (let round = 0; round < 2; round++) {
+      const ok = await resolve(req('https://acme.com/', { 'x-tenant-id': ACME.id }));
+      expect(ok).toEqual({
+        tenant: ACME,
+        source: 'header:x-tenant-id',
+        sources: ['header:x-tenant-id', 'custom-domain'],
+      });
+      for (const host of ['globex.io', 'unknown.example.org', 'hooli.xyz']) {
+        const error = await rejection(resolve(req(`https://${host}/`, { 'x-tenant-id': ACME.id })));
+        expect(error.code).toBe('TENANT_AMBIGUOUS');
+      }
+      expect((await rejection(resolve(req('https://initech.example.com/')))).code).toBe('TENANT_SUSPENDED');
+      expect((await rejection(resolve(req('https://hooli.example.com/')))).code).toBe('TENANT_NOT_FOUND');
+      expect((await rejection(resolve(req('https://nope.example.com/')))).code).toBe('TENANT_NOT_FOUND');
+      const error = await rejection(resolve(req('https://acme.example.com/', { 'x-tenant-id': GLOBEX.id })));
+      expect(error.message).toBe(
+        'The tenant from "header:x-tenant-id" and the tenant from "subdomain" differ; a request must name one tenant.',
+      );
+    }
+    // The second round came from the cache alone.
+    expect(calls).toEqual([
+      `id:${ACME.id}`,
+      'domain:acme.com',
+      'domain:globex.io',
+      'domain:unknown.example.org',
+      'domain:hooli.xyz',
+      'slug:initech',
+      'slug:hooli',
+      'slug:nope',
+      `id:${GLOBEX.id}`,
+    ]);
+  });
+
+  it('runs every strategy in order when one in the middle answers with a promise, then decides as usual', async () => {
+    const { store: inner } = countingStore();
+    const store = createCachedTenantStore(inner);
+    const order: string[] = [];
+    const later = fromCallback(
+      async () => {
+        await new Promise((r) => setTimeout(r, 1));
+        order.push('session');
+        return { kind: 'slug', value: 'acme' };
+      },
+      { source: 'session' },
+    );
+    const header = fromCallback(
+      ({ header }) => {
+        order.push('header');
+        const value = header('x-tenant-id');
+        return value === null ? undefined : { kind: 'id', value };
+      },
+      { source: 'header' },
+    );
+    const resolve = createTenantResolver({ store, strategies: [subdomain(), later, header] });
+    const ok = await resolve(req('https://acme.example.com/', { 'x-tenant-id': ACME.id }));
+    expect(ok.sources).toEqual(['subdomain', 'session', 'header']);
+    const error = await rejection(resolve(req('https://acme.example.com/', { 'x-tenant-id': GLOBEX.id })));
+    expect(error.message).toBe(
+      'The tenant from "subdomain" and the tenant from "header" differ; a request must name one tenant.',
+    );
+    expect(order).toEqual(['session', 'header', 'session', 'header']);
+  });
+
   it('keeps path and host strategies independent of each other', async () => {
     const { store } = countingStore();
     const resolve = createTenantResolver({ store, strategies: [fromPath(), subdomain()] });

@@ -3,6 +3,8 @@ import { TenancyError } from '../errors/tenancy-error.js';
 import type { Principal } from '../model/principal.js';
 import type { TenantRecord } from '../model/tenant.js';
 import type { TenantStore } from '../model/tenant-store.js';
+import type { CachePeek } from '../store/cache-peek.js';
+import { cachePeekOf } from '../store/cache-peek.js';
 import { domainSchema } from './config-schemas.js';
 import type { TrustedProxy, TrustProxyOption } from './forwarded-host.js';
 import { isIpHost, normalizeHostFrom } from './normalize-host.js';
@@ -133,6 +135,27 @@ const optionsSchema = z.strictObject({
  * @see https://github.com/tenancy/tenancy/blob/main/docs/resolution.md
  */
 export function createTenantResolver(options: TenantResolverOptions): TenantResolver {
+  const resolveEager = createEagerTenantResolver(options);
+  return async function resolveTenant(
+    request: Request | RequestLike,
+    resolveOptions?: ResolveOptions,
+  ): Promise<TenantResolution> {
+    return resolveEager(request, resolveOptions);
+  };
+}
+
+/**
+ * A {@link TenantResolver} that answers without a promise when it can: when every strategy answered synchronously and
+ * the store's cache held every lookup (the common case of a warm cache). Otherwise it returns a promise. It may throw
+ * instead of rejecting.
+ */
+export type EagerTenantResolver = (
+  request: Request | RequestLike,
+  options?: ResolveOptions,
+) => TenantResolution | Promise<TenantResolution>;
+
+/** The resolver behind {@link createTenantResolver}, for callers that save the promise when they can (`createTenancy`). */
+export function createEagerTenantResolver(options: TenantResolverOptions): EagerTenantResolver {
   const config = parseConfig(optionsSchema, options, 'createTenantResolver()');
   const strategies: readonly TenantStrategy[] = [...config.strategies];
   const store = config.store;
@@ -188,27 +211,72 @@ export function createTenantResolver(options: TenantResolverOptions): TenantReso
     return normalized === value && candidate.source === source ? candidate : { kind, value: normalized, source };
   };
 
-  return async function resolveTenant(
-    request: Request | RequestLike,
-    resolveOptions?: ResolveOptions,
-  ): Promise<TenantResolution> {
-    const input = new RequestView(request, resolveOptions?.principal, rules);
-    let first: TenantCandidate | undefined;
-    let others: TenantCandidate[] | undefined;
-    // Every strategy runs and every candidate is validated before the first store call: malformed input never
-    // reaches a store, and a request cannot pass by hiding a conflicting claim behind the first match.
-    for (const strategy of strategies) {
+  // From here on every step answers without a promise while the strategies answer synchronously and the cached store
+  // holds what is looked up; the first step that needs a promise continues the rest asynchronously (collectRest,
+  // lookupAndSettle, agreeRest), with the same checks in the same order.
+  const peek = cachePeekOf(store);
+
+  const add = (found: Candidates, result: TenantCandidate | null | undefined, source: string): void => {
+    if (result === undefined || result === null) return;
+    const candidate = canonical(result, source);
+    if (found.first === undefined) found.first = candidate;
+    else if (found.others === undefined) found.others = [candidate];
+    else found.others.push(candidate);
+  };
+
+  // The strategies from `index` on, once the one at `index` answered with a promise.
+  const collectRest = async (
+    input: RequestView,
+    found: Candidates,
+    index: number,
+    pending: Promise<TenantCandidate | undefined>,
+  ): Promise<void> => {
+    add(found, await pending, (strategies[index] as TenantStrategy).source);
+    for (let i = index + 1; i < strategies.length; i++) {
+      const strategy = strategies[i] as TenantStrategy;
       let result = strategy.resolve(input);
       if (result instanceof Promise) result = await result;
-      if (result === undefined || result === null) continue;
-      const candidate = canonical(result, strategy.source);
-      if (first === undefined) first = candidate;
-      else if (others === undefined) others = [candidate];
-      else others.push(candidate);
+      add(found, result, strategy.source);
     }
-    if (first === undefined) return NO_TENANT;
+  };
 
-    const tenant = await lookup(store, first);
+  const finish = (
+    tenant: TenantRecord,
+    first: TenantCandidate,
+    sources: string[],
+    resolveOptions: ResolveOptions | undefined,
+  ): ResolvedTenant => {
+    if (tenant.status === 'suspended' && resolveOptions?.allowSuspended !== true) {
+      throw new TenancyError('TENANT_SUSPENDED', 'This tenant is suspended; nothing can run on its behalf.', {
+        details: { source: first.source },
+      });
+    }
+    return { tenant, source: first.source, sources };
+  };
+
+  // The candidates from `index` on, once the one at `index` needs the store to tell whether it agrees.
+  const agreeRest = async (
+    tenant: TenantRecord,
+    first: TenantCandidate,
+    others: readonly TenantCandidate[],
+    index: number,
+    sources: string[],
+    resolveOptions: ResolveOptions | undefined,
+  ): Promise<ResolvedTenant> => {
+    for (let i = index; i < others.length; i++) {
+      const other = others[i] as TenantCandidate;
+      if (!(await agrees(store, tenant, first, other))) throw ambiguous(first, other);
+      sources.push(other.source);
+    }
+    return finish(tenant, first, sources, resolveOptions);
+  };
+
+  const settle = (
+    tenant: TenantRecord | null,
+    first: TenantCandidate,
+    others: readonly TenantCandidate[] | undefined,
+    resolveOptions: ResolveOptions | undefined,
+  ): ResolvedTenant | Promise<ResolvedTenant> => {
     // Deleted (and any status we do not know) reads exactly like unknown: existence must not leak.
     if (tenant === null || (tenant.status !== 'active' && tenant.status !== 'suspended')) {
       throw new TenancyError('TENANT_NOT_FOUND', `No tenant matches the ${first.kind} from "${first.source}".`, {
@@ -221,24 +289,49 @@ export function createTenantResolver(options: TenantResolverOptions): TenantReso
 
     const sources: string[] = [first.source];
     if (others !== undefined) {
-      for (const other of others) {
-        if (!(await agrees(store, tenant, first, other))) {
-          throw new TenancyError(
-            'TENANT_AMBIGUOUS',
-            `The tenant from "${first.source}" and the tenant from "${other.source}" differ; a request must name one tenant.`,
-            { details: { sources: [first.source, other.source] } },
-          );
-        }
+      for (let i = 0; i < others.length; i++) {
+        const other = others[i] as TenantCandidate;
+        const agreed = agreesFromCache(peek, tenant, first, other);
+        if (agreed === undefined) return agreeRest(tenant, first, others, i, sources, resolveOptions);
+        if (!agreed) throw ambiguous(first, other);
         sources.push(other.source);
       }
     }
+    return finish(tenant, first, sources, resolveOptions);
+  };
 
-    if (tenant.status === 'suspended' && resolveOptions?.allowSuspended !== true) {
-      throw new TenancyError('TENANT_SUSPENDED', 'This tenant is suspended; nothing can run on its behalf.', {
-        details: { source: first.source },
-      });
+  const lookupAndSettle = async (
+    first: TenantCandidate,
+    others: readonly TenantCandidate[] | undefined,
+    resolveOptions: ResolveOptions | undefined,
+  ): Promise<ResolvedTenant> => settle(await lookup(store, first), first, others, resolveOptions);
+
+  const decide = (
+    found: Candidates,
+    resolveOptions: ResolveOptions | undefined,
+  ): TenantResolution | Promise<TenantResolution> => {
+    const { first, others } = found;
+    if (first === undefined) return NO_TENANT;
+    const cached = peek?.tenant(first.kind, first.value);
+    return cached === undefined
+      ? lookupAndSettle(first, others, resolveOptions)
+      : settle(cached, first, others, resolveOptions);
+  };
+
+  return function resolveTenant(request, resolveOptions) {
+    const input = new RequestView(request, resolveOptions?.principal, rules);
+    const found: Candidates = { first: undefined, others: undefined };
+    // Every strategy runs and every candidate is validated before the first store call: malformed input never
+    // reaches a store, and a request cannot pass by hiding a conflicting claim behind the first match.
+    for (let i = 0; i < strategies.length; i++) {
+      const strategy = strategies[i] as TenantStrategy;
+      const result = strategy.resolve(input);
+      if (result instanceof Promise) {
+        return collectRest(input, found, i, result).then(() => decide(found, resolveOptions));
+      }
+      add(found, result, strategy.source);
     }
-    return { tenant, source: first.source, sources };
+    return decide(found, resolveOptions);
   };
 }
 
@@ -287,6 +380,40 @@ async function agrees(
       return record !== null && record.id === tenant.id;
     }
   }
+}
+
+// {@link agrees} without a promise: `undefined` when only the store can tell (a domain the cache does not hold).
+function agreesFromCache(
+  peek: CachePeek | undefined,
+  tenant: TenantRecord,
+  first: TenantCandidate,
+  other: TenantCandidate,
+): boolean | undefined {
+  switch (other.kind) {
+    case 'id':
+      return other.value === tenant.id;
+    case 'slug':
+      return other.value === tenant.slug;
+    default: {
+      if (first.kind === 'domain' && first.value === other.value) return true;
+      const record = peek?.tenant('domain', other.value);
+      return record === undefined ? undefined : record !== null && record.id === tenant.id;
+    }
+  }
+}
+
+function ambiguous(first: TenantCandidate, other: TenantCandidate): TenancyError {
+  return new TenancyError(
+    'TENANT_AMBIGUOUS',
+    `The tenant from "${first.source}" and the tenant from "${other.source}" differ; a request must name one tenant.`,
+    { details: { sources: [first.source, other.source] } },
+  );
+}
+
+/** The candidates of one request, in the order of the strategies that named them. */
+interface Candidates {
+  first: TenantCandidate | undefined;
+  others: TenantCandidate[] | undefined;
 }
 
 function toTrustedProxy(option: TrustProxyOption | undefined): TrustedProxy | undefined {

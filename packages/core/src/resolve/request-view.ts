@@ -24,6 +24,8 @@ export interface RequestRules {
  */
 export class RequestView implements ResolutionInput {
   readonly principal: Principal | undefined;
+  // A property, not a method: callbacks destructure their input (`({ header }) => header('x-org')`).
+  readonly header: (name: string) => string | null;
   readonly reservedSlugs: ReadonlySet<string>;
   readonly #source: Request | RequestLike;
   readonly #rules: RequestRules;
@@ -37,15 +39,12 @@ export class RequestView implements ResolutionInput {
     this.reservedSlugs = rules.reservedSlugs;
     this.#source = source;
     this.#rules = rules;
+    this.header = (name) => source.headers.get(name);
   }
 
   get request(): Request {
     this.#request ??= isRequestLike(this.#source) ? this.#source.toRequest() : this.#source;
     return this.#request;
-  }
-
-  header(name: string): string | null {
-    return this.#source.headers.get(name);
   }
 
   get host(): string {

@@ -4,6 +4,7 @@ import { TenancyError } from '../errors/tenancy-error.js';
 import type { Membership } from '../model/membership.js';
 import type { TenantRecord } from '../model/tenant.js';
 import type { TenantStore } from '../model/tenant-store.js';
+import { withCachePeek } from './cache-peek.js';
 import { deepFreeze } from './deep-freeze.js';
 
 /** Options for {@link createCachedTenantStore}. */
@@ -175,29 +176,37 @@ export function createCachedTenantStore(store: TenantStore, options: CachedTenan
     },
   });
 
-  const lookupTenant = async (key: string): Promise<TenantRecord | null> => {
+  // A cached answer (null for a cached "not found"), or undefined when the store has to be asked.
+  const cachedTenant = (key: string): TenantRecord | null | undefined => {
     const cached = tenants.get(key);
-    if (cached !== undefined) {
-      hits++;
-      return cached === MISSING ? null : cached;
-    }
+    if (cached === undefined) return undefined;
+    hits++;
+    return cached === MISSING ? null : cached;
+  };
+  const cachedMembership = (key: string): Membership | null | undefined => {
+    const cached = memberships.get(key);
+    if (cached === undefined) return undefined;
+    hits++;
+    return cached === MISSING ? null : cached;
+  };
+
+  const lookupTenant = async (key: string): Promise<TenantRecord | null> => {
+    const cached = cachedTenant(key);
+    if (cached !== undefined) return cached;
     misses++;
     const loaded = await tenants.fetch(key);
     if (loaded === undefined) throw new TenancyError('INTERNAL', 'The tenant cache returned no value for a load.');
     return loaded === MISSING ? null : loaded;
   };
 
-  return {
+  const cachedStore: CachedTenantStore = {
     findById: (id) => lookupTenant(BY_ID + id),
     findBySlug: (slug) => lookupTenant(BY_SLUG + slug),
     findByDomain: (domain) => lookupTenant(BY_DOMAIN + domain),
     async getMembership(tenantId, userId) {
       const key = membershipKey(tenantId, userId);
-      const cached = memberships.get(key);
-      if (cached !== undefined) {
-        hits++;
-        return cached === MISSING ? null : cached;
-      }
+      const cached = cachedMembership(key);
+      if (cached !== undefined) return cached;
       misses++;
       const loaded = await memberships.fetch(key);
       if (loaded === undefined)
@@ -233,6 +242,10 @@ export function createCachedTenantStore(store: TenantStore, options: CachedTenan
     },
     stats: () => ({ hits, misses, loads }),
   };
+  return withCachePeek(cachedStore, {
+    tenant: (kind, value) => cachedTenant((kind === 'id' ? BY_ID : kind === 'slug' ? BY_SLUG : BY_DOMAIN) + value),
+    membership: (tenantId, userId) => cachedMembership(membershipKey(tenantId, userId)),
+  });
 }
 
 // NUL never occurs in a validated identifier, so a key splits back into exactly one (tenantId, userId) pair.

@@ -4,9 +4,9 @@ import { runWithTenantJob } from '../context/job-payload.js';
 import { runWithTenant } from '../context/run-with-tenant.js';
 import type { TenantContext } from '../context/tenant-context.js';
 import { TenancyError } from '../errors/tenancy-error.js';
-import { assertMembership } from '../identity/assert-membership.js';
-import type { Identity } from '../identity/create-identity.js';
-import { createIdentity, isHeaderIdentity } from '../identity/create-identity.js';
+import { assertMembership, assertMembershipEager } from '../identity/assert-membership.js';
+import type { EagerAuthenticate, Identity } from '../identity/create-identity.js';
+import { createIdentity, eagerAuthenticateOf } from '../identity/create-identity.js';
 import type { IdentityOptions } from '../identity/identity-options.js';
 import { assertTenantActive } from '../model/assert-tenant-active.js';
 import type { Membership } from '../model/membership.js';
@@ -14,7 +14,7 @@ import type { Principal } from '../model/principal.js';
 import type { TenantRecord } from '../model/tenant.js';
 import type { TenantStore } from '../model/tenant-store.js';
 import type { PermissionGrant, PermissionModel } from '../permissions/permission-model.js';
-import { createTenantResolver } from '../resolve/create-tenant-resolver.js';
+import { createEagerTenantResolver } from '../resolve/create-tenant-resolver.js';
 import type { TrustProxyOption } from '../resolve/forwarded-host.js';
 import { parseConfig } from '../resolve/parse-config.js';
 import type { TenantIdFormat } from '../resolve/parse-tenant-id.js';
@@ -113,7 +113,7 @@ export function createTenancy<TPermission extends string = string>(
       ? passThroughCache(options.store)
       : createCachedTenantStore(options.store, options.cache ?? {});
   const idFormat = options.idFormat ?? 'uuid';
-  const resolver = createTenantResolver({
+  const resolver = createEagerTenantResolver({
     store,
     strategies: options.strategies,
     idFormat,
@@ -127,13 +127,13 @@ export function createTenancy<TPermission extends string = string>(
       : isIdentity(options.identity)
         ? options.identity
         : createIdentity(options.identity);
-  // An identity of your own may read anything a `Request` has, so it gets one; ours read headers only.
-  const authenticate =
+  // Ours read headers only and answer without a promise when they can. An identity of your own may read anything a
+  // `Request` has, so it gets one; wrapped in an async function, so what it returns is always awaited.
+  const authenticate: EagerAuthenticate | undefined =
     identity === undefined
       ? undefined
-      : isHeaderIdentity(identity)
-        ? (request: Request | RequestLike) => identity.authenticate(request)
-        : (request: Request | RequestLike) => identity.authenticate(toFullRequest(request));
+      : (eagerAuthenticateOf(identity) ??
+        (async (request: Request | RequestLike) => identity.authenticate(toFullRequest(request))));
   const permissions = options.permissions;
   // Grants of the memberships the cached store shares between requests, so a member's permissions are compiled once
   // per cache entry instead of once per request. A grant is a snapshot of its membership: one is reused only for a
@@ -148,18 +148,22 @@ export function createTenancy<TPermission extends string = string>(
     resolveOptions?: ResolveRequestOptions | undefined,
   ): Promise<ResolvedRequest<TPermission>> {
     const platform = resolveOptions?.platform;
-    const principal = authenticate === undefined ? undefined : await authenticate(request);
+    // Each step answers without a promise when its caches hold the answer, and is awaited only when it did not: with
+    // AsyncLocalStorage's promise hooks active, every promise costs on every request.
+    let principal = authenticate === undefined ? undefined : authenticate(request);
+    if (principal instanceof Promise) principal = await principal;
     if (platform !== undefined && principal === undefined) {
       throw new TenancyError('UNAUTHENTICATED', 'The platform path needs a signed-in platform admin.');
     }
-    const resolution = await resolver(request, { principal, allowSuspended: platform !== undefined });
+    let resolution = resolver(request, { principal, allowSuspended: platform !== undefined });
+    if (resolution instanceof Promise) resolution = await resolution;
     const tenant = resolution.tenant;
     if (tenant === undefined) return withoutTenantResult(principal);
     if (principal === undefined) {
       const context = allowAnonymous ? Object.freeze({ tenantId: tenant.id, tenant }) : undefined;
       return anonymousResult(tenant, context, resolution.sources);
     }
-    const asserted = await assertMembership({
+    let asserted = assertMembershipEager({
       store,
       tenant,
       principal,
@@ -167,6 +171,7 @@ export function createTenancy<TPermission extends string = string>(
       audit,
       ...(platformRoles === undefined ? {} : { platformRoles }),
     });
+    if (asserted instanceof Promise) asserted = await asserted;
     const context: TenantContext = Object.freeze({
       tenantId: tenant.id,
       tenant,
