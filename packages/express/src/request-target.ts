@@ -11,15 +11,47 @@ const FORWARDED_HOST_HEADERS: ReadonlySet<string> = new Set(['x-forwarded-host',
 // The methods a fetch `Request` refuses (case-insensitive). They never carry a tenant's work.
 const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
+// Hosts the WHATWG URL parser certainly accepts: labels of ASCII letters, digits and hyphens, the last one starting
+// with a letter (so the parser never reads the host as an IPv4 number, which it may refuse: "a.123", "a.0x1f"), no
+// "xn--" label (punycode, which it decodes and may refuse), and a port of at most 65535.
+const PLAIN_HOST = /^(?:[A-Za-z0-9-]+\.)*[A-Za-z][A-Za-z0-9-]*(?::(\d{1,5}))?$/;
+const PUNYCODE_LABEL = /(?:^|\.)xn--/i;
+
+/**
+ * True when the URL `<protocol>://<host><path>` certainly parses, whatever the path (the parser refuses no path of an
+ * http(s) URL). False says nothing: the URL has to be parsed to know.
+ */
+export function isPlainTarget(protocol: string, host: string): boolean {
+  if (protocol !== 'http' && protocol !== 'https') return false;
+  const match = PLAIN_HOST.exec(host);
+  if (match === null || PUNYCODE_LABEL.test(host)) return false;
+  const port = match[1];
+  return port === undefined || Number(port) <= 65535;
+}
+
 /** Where an Express request goes, as core sees it: the host Express computed and the absolute URL. */
-export interface RequestTarget {
+export class RequestTarget {
   readonly host: string;
-  readonly url: URL;
+  readonly #spec: string;
+  #url: URL | undefined;
+
+  constructor(host: string, spec: string, url: URL | undefined) {
+    this.host = host;
+    this.#spec = spec;
+    this.#url = url;
+  }
+
+  /** The URL, parsed on first read when it was not parsed already (it then parses without fail: `isPlainTarget`). */
+  get url(): URL {
+    this.#url ??= new URL(this.#spec);
+    return this.#url;
+  }
 }
 
 /**
  * The host (Express's `req.host`, so `trust proxy` decides about `X-Forwarded-Host`) and the URL of a request.
- * Throws INVALID_INPUT when the host is missing or malformed.
+ * Throws INVALID_INPUT when the host is missing or malformed, as the URL parser would judge it: a URL that might not
+ * parse is parsed now, so a host it refuses is refused whether or not anything reads the URL later.
  */
 export function requestTargetOf(req: ExpressRequest): RequestTarget {
   const host = req.host;
@@ -31,8 +63,11 @@ export function requestTargetOf(req: ExpressRequest): RequestTarget {
   if (!HOST_PATTERN.test(host)) {
     throw new TenancyError('INVALID_INPUT', 'The Host header is malformed.', { details: { field: 'host' } });
   }
+  const protocol = req.protocol;
+  const spec = `${protocol}://${host}${pathOf(req.originalUrl)}`;
+  if (isPlainTarget(protocol, host)) return new RequestTarget(host, spec, undefined);
   try {
-    return { host, url: new URL(`${req.protocol}://${host}${pathOf(req.originalUrl)}`) };
+    return new RequestTarget(host, spec, new URL(spec));
   } catch (cause) {
     throw new TenancyError('INVALID_INPUT', 'The Host header is malformed.', { details: { field: 'host' }, cause });
   }

@@ -1,5 +1,6 @@
 import type { RequestLike, RequestLikeHeaders } from '@tenancy/core';
 import type { Request as ExpressRequest } from 'express';
+import type { RequestTarget } from './request-target.js';
 import { isForbiddenMethod, isHiddenHeader, requestTargetOf, unsupportedMethod } from './request-target.js';
 import { buildWebRequest } from './to-web-request.js';
 
@@ -10,30 +11,33 @@ import { buildWebRequest } from './to-web-request.js';
  * very `Request` when a strategy asks for `input.request`.
  */
 export function toRequestLike(req: ExpressRequest): RequestLike {
-  const { host, url } = requestTargetOf(req);
+  const target = requestTargetOf(req);
   // Building a `Request` would refuse these; refuse them now, whether or not anything builds one later.
   if (isForbiddenMethod(req.method)) throw unsupportedMethod(req.method);
-  return new ExpressRequestLike(req, host, url);
+  return new ExpressRequestLike(req, target);
 }
 
 class ExpressRequestLike implements RequestLike {
-  readonly url: string;
   readonly headers: RequestLikeHeaders;
   readonly #req: ExpressRequest;
-  readonly #host: string;
-  readonly #url: URL;
+  readonly #target: RequestTarget;
+  #href: string | undefined;
   #request: Request | undefined;
 
-  constructor(req: ExpressRequest, host: string, url: URL) {
-    this.url = url.href;
-    this.headers = new RawHeaders(req.rawHeaders, host);
+  constructor(req: ExpressRequest, target: RequestTarget) {
+    this.headers = new RawHeaders(req.rawHeaders, target.host);
     this.#req = req;
-    this.#host = host;
-    this.#url = url;
+    this.#target = target;
+  }
+
+  // Only path and query strategies read it; the subdomain, header and claim strategies never do.
+  get url(): string {
+    this.#href ??= this.#target.url.href;
+    return this.#href;
   }
 
   toRequest(): Request {
-    this.#request ??= buildWebRequest(this.#req, this.#host, this.#url);
+    this.#request ??= buildWebRequest(this.#req, this.#target);
     return this.#request;
   }
 }

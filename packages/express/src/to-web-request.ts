@@ -1,4 +1,5 @@
 import type { Request as ExpressRequest } from 'express';
+import type { RequestTarget } from './request-target.js';
 import { isHiddenHeader, requestTargetOf, unsupportedMethod } from './request-target.js';
 
 /**
@@ -12,12 +13,12 @@ import { isHiddenHeader, requestTargetOf, unsupportedMethod } from './request-ta
  * @see https://github.com/tenancy/tenancy/blob/main/docs/express.md#how-the-request-reaches-core
  */
 export function toWebRequest(req: ExpressRequest): Request {
-  const { host, url } = requestTargetOf(req);
-  return buildWebRequest(req, host, url);
+  return buildWebRequest(req, requestTargetOf(req));
 }
 
 /** The web `Request` of an Express request whose host and URL are already checked (see `requestTargetOf`). */
-export function buildWebRequest(req: ExpressRequest, host: string, url: URL): Request {
+export function buildWebRequest(req: ExpressRequest, target: RequestTarget): Request {
+  const { host, url } = target;
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
