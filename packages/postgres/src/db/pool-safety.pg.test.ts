@@ -136,9 +136,14 @@ describe('pool safety', () => {
         }
         default: {
           // An unscoped query on the same pool, between units: it must find nothing left behind.
-          const [s] = await client<[{ t: string | null; u: string }]>`
+          const result = await client<[{ t: string | null; u: string }]>`
             select nullif(current_setting('tenancy.tenant_id', true), '') as t, current_user as u`;
-          if (s?.t !== null || s?.u !== fx.login) violations.push(`leak into the pool: ${JSON.stringify(s)}`);
+          const [s] = result;
+          if (s?.t !== null || s?.u !== fx.login) {
+            // What the query got instead: which answer it was handed tells which statement it was mixed up with.
+            const { command, count } = result;
+            violations.push(`leak into the pool: ${JSON.stringify(s)} (${command} ${count})`);
+          }
           outcomes.probe += 1;
           throw Object.assign(new Error('probe'), { probe: true });
         }
