@@ -91,6 +91,9 @@ export function unsupportedMethod(method: string, cause?: unknown): TenancyError
 
 /** True for a method a web `Request` refuses. */
 export function isForbiddenMethod(method: string): boolean {
+  // Every forbidden method starts with "c" or "t" (any case): the others need no uppercase copy.
+  const first = method.charCodeAt(0) | 0x20;
+  if (first !== 0x63 && first !== 0x74) return false;
   return FORBIDDEN_METHODS.has(method.toUpperCase());
 }
 

@@ -42,7 +42,7 @@ export function tenancyMiddleware<TPermission extends string>(
       return;
     }
     // `next()` runs the rest of the chain synchronously from here, so everything it starts inherits the context.
-    tenancy.run(resolved, () => next());
+    tenancy.run(resolved, next);
   };
   // Not an async function: Express would chain a handler of its own onto the promise it returns. Every error still
   // reaches `next(error)`, as it would through that handler.
