@@ -1,29 +1,44 @@
 // Client CPU per call, sequential on one connection: process CPU time over N calls of each variant (after warm-up).
 // Usage: node bench/wrapper/cpu-probe.mjs [variant ...]   (the wrapper benchmark's database must exist)
-// TENANCY_POSTGRES=<path to another build's dist/index.js> compares another build (an A/B of two commits).
-const { createTenantDb, resolveConfig, withTenantSql } = await import(process.env.TENANCY_POSTGRES ?? '@tenancy/postgres');
 import { and, eq, placeholder } from 'drizzle-orm';
 import { integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 
+// TENANCY_POSTGRES=<path to another build's dist/index.js> compares another build (an A/B of two commits).
+const { createTenantDb, resolveConfig, withTenantSql } = await import(
+  process.env.TENANCY_POSTGRES ?? '@tenancy/postgres'
+);
+
 const N = Number(process.env.N ?? 2000);
 const ROUNDS = Number(process.env.ROUNDS ?? 8);
 const base = 'postgres://postgres@127.0.0.1:5432/tenancy_bench_wrapper';
-const items = pgTable('items', { tenantId: uuid('tenant_id').notNull(), id: integer('id').notNull(), name: text('name').notNull() });
+const items = pgTable('items', {
+  tenantId: uuid('tenant_id').notNull(),
+  id: integer('id').notNull(),
+  name: text('name').notNull(),
+});
 const tenantId = (t) => `00000000-0000-4000-8000-${t.toString(16).padStart(12, '0')}`;
 const owner = postgres(base, { max: 1 });
 const login = postgres(base.replace('postgres@', 'tenancy_wbench_login@'), { max: 1 });
-const config = resolveConfig({ roles: { app: 'tenancy_wbench_app', platform: 'tenancy_wbench_platform' }, tables: { items: { scope: 'tenant' } } });
+const config = resolveConfig({
+  roles: { app: 'tenancy_wbench_app', platform: 'tenancy_wbench_platform' },
+  tables: { items: { scope: 'tenant' } },
+});
 const tenantDb = createTenantDb({ client: login, config });
-const q = (db) => db.select({ name: items.name }).from(items).where(and(eq(items.tenantId, placeholder('t')), eq(items.id, placeholder('id'))));
+const q = (db) =>
+  db
+    .select({ name: items.name })
+    .from(items)
+    .where(and(eq(items.tenantId, placeholder('t')), eq(items.id, placeholder('id'))));
 const bare = q(drizzle({ client: owner })).prepare('bare');
 const scoped = tenantDb.prepare((db) => q(db).prepare('scoped'));
 const all = {
   bare: (t, id) => bare.execute({ t, id }),
   'bare.raw': (t, id) => owner`select name from items where tenant_id = ${t} and id = ${id}`,
   prepared: (t, id) => tenantDb.withTenant(t, (db) => scoped.execute(db, { t, id })),
-  raw: (t, id) => withTenantSql(login, t, (sql) => sql`select name from items where tenant_id = ${t} and id = ${id}`, { config }),
+  raw: (t, id) =>
+    withTenantSql(login, t, (sql) => sql`select name from items where tenant_id = ${t} and id = ${id}`, { config }),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const best = {};
@@ -37,12 +52,15 @@ for (let round = 0; round < ROUNDS; round++) {
     const wall = Number(process.hrtime.bigint() - start) / 1e3 / N;
     const used = process.cpuUsage(cpu);
     const sample = { user: used.user / N, total: (used.user + used.system) / N, wall };
-    const b = (best[name] ??= { user: Infinity, total: Infinity, wall: Infinity });
+    best[name] ??= { user: Infinity, total: Infinity, wall: Infinity };
+    const b = best[name];
     for (const k of Object.keys(sample)) b[k] = Math.min(b[k], sample[k]);
   }
 }
 // The least of the rounds: what a call costs when nothing else competes for the CPU.
 for (const [name, b] of Object.entries(best)) {
-  console.log(`${name.padEnd(10)} user ${b.user.toFixed(1)}  user+sys ${b.total.toFixed(1)}  wall ${b.wall.toFixed(1)}  (µs per call, min of ${ROUNDS} rounds)`);
+  console.log(
+    `${name.padEnd(10)} user ${b.user.toFixed(1)}  user+sys ${b.total.toFixed(1)}  wall ${b.wall.toFixed(1)}  (µs per call, min of ${ROUNDS} rounds)`,
+  );
 }
 await Promise.all([owner.end(), login.end()]);
