@@ -112,4 +112,5 @@ export { createMemoryTenantStore } from './store/memory-tenant-store.js';
 export type { CreateTenancyOptions } from './tenancy/create-tenancy.js';
 // Tenancy
 export { createTenancy } from './tenancy/create-tenancy.js';
+export { resolveEagerly } from './tenancy/resolve-eagerly.js';
 export type { ActionScope, ResolvedRequest, ResolveRequestOptions, Tenancy, TenantChoice } from './tenancy/tenancy.js';

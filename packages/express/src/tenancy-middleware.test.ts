@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getTenant, requireTenant as requireTenantContext } from '@tenancy/core';
+import type { Tenancy } from '@tenancy/core';
+import { getTenant, requireTenant as requireTenantContext, TenancyError } from '@tenancy/core';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './http.test-helper.js';
@@ -8,7 +9,7 @@ import { requireTenant } from './require-tenant.js';
 import { tenancyErrorHandler } from './tenancy-error-handler.js';
 import { tenancyMiddleware } from './tenancy-middleware.js';
 import { tenancyOf } from './tenancy-of.js';
-import { ACME, createTestTenancy, GLOBEX, type TestTenancy } from './test-tenancy.test-helper.js';
+import { ACME, createTestTenancy, GLOBEX, type TestPermission, type TestTenancy } from './test-tenancy.test-helper.js';
 
 let t: TestTenancy;
 let server: TestServer;
@@ -128,6 +129,73 @@ describe('tenancyMiddleware', () => {
     const response = await server.fetch('globex.example.test', '/whoami', { headers: await bearer('alice') });
     expect(response.status).toBe(403);
     expect(response.json()).toMatchObject({ code: 'MEMBERSHIP_REQUIRED' });
+  });
+});
+
+describe('tenancyMiddleware with cached answers', () => {
+  it('answers alike whether resolution had to wait or found everything cached', async () => {
+    const app = express();
+    const fresh = await createTestTenancy();
+    app.use(tenancyMiddleware(fresh.tenancy));
+    app.get('/projects', requirePermission('project:write'), async (_req, res) => {
+      await sleep(1);
+      res.json({ tenantId: getTenant()?.tenantId ?? null });
+    });
+    app.use(tenancyErrorHandler({ onError: (error) => logged.push(error) }));
+    const own = await startServer(app);
+    try {
+      const [alice, victor] = [
+        { authorization: `Bearer ${await fresh.tokenFor('alice')}` },
+        { authorization: `Bearer ${await fresh.tokenFor('victor')}` },
+      ];
+      for (let round = 0; round < 3; round++) {
+        const ok = await own.fetch('acme.example.test', '/projects', { headers: alice });
+        const denied = await own.fetch('acme.example.test', '/projects', { headers: victor });
+        const unknown = await own.fetch('nope.example.test', '/projects', { headers: alice });
+        const stranger = await own.fetch('globex.example.test', '/projects', { headers: alice });
+        expect([ok.status, denied.status, unknown.status, stranger.status]).toEqual([200, 403, 404, 403]);
+        expect(ok.json()).toEqual({ tenantId: ACME.id });
+        expect([denied.json(), unknown.json(), stranger.json()]).toMatchObject([
+          { code: 'PERMISSION_DENIED' },
+          { code: 'TENANT_NOT_FOUND' },
+          { code: 'MEMBERSHIP_REQUIRED' },
+        ]);
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('calls the resolve() of a tenancy that replaced it, never the one it replaced', async () => {
+    const refused: string[] = [];
+    const wrapped: Tenancy<TestPermission> = {
+      ...t.tenancy,
+      async resolve(request, options) {
+        const resolved = await t.tenancy.resolve(request, options);
+        // A rule of your own on top of core's: the middleware must not skip it, cached or not.
+        if (resolved.tenant?.slug === 'acme') {
+          refused.push('acme');
+          throw new TenancyError('PERMISSION_DENIED', 'Acme is closed today.');
+        }
+        return resolved;
+      },
+    };
+    const app = express();
+    app.use(tenancyMiddleware(wrapped));
+    app.get('/whoami', (req, res) => res.json({ slug: tenancyOf(req).tenant?.slug ?? null }));
+    app.use(tenancyErrorHandler({ onError: (error) => logged.push(error) }));
+    const own = await startServer(app);
+    try {
+      for (let round = 0; round < 2; round++) {
+        const acme = await own.fetch('acme.example.test', '/whoami', { headers: await bearer('alice') });
+        expect(acme.status).toBe(403);
+        const globex = await own.fetch('globex.example.test', '/whoami', { headers: await bearer('bob') });
+        expect(globex.json()).toEqual({ slug: 'globex' });
+      }
+      expect(refused).toEqual(['acme', 'acme']);
+    } finally {
+      await own.close();
+    }
   });
 });
 

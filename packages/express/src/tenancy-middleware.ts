@@ -1,4 +1,5 @@
 import type { ResolvedRequest, ResolveRequestOptions, Tenancy } from '@tenancy/core';
+import { resolveEagerly } from '@tenancy/core';
 import type { Request as ExpressRequest, NextFunction, RequestHandler, Response } from 'express';
 import type { RequestTenancy } from './register.js';
 import { toRequestLike } from './to-request-like.js';
@@ -44,19 +45,24 @@ export function tenancyMiddleware<TPermission extends string>(
     // `next()` runs the rest of the chain synchronously from here, so everything it starts inherits the context.
     tenancy.run(resolved, next);
   };
-  // Not an async function: Express would chain a handler of its own onto the promise it returns. Every error still
-  // reaches `next(error)`, as it would through that handler.
+  // Not an async function: Express would chain a handler of its own onto the promise it returns. When resolution
+  // needed no promise (everything it read was cached), the chain goes on at once instead of a microtask later. Every
+  // error still reaches `next(error)`: from here directly, or through Express's own try/catch around this handler.
   return function tenancyMiddleware(req: ExpressRequest, _res: Response, next: NextFunction): void {
-    let resolving: Promise<ResolvedRequest<TPermission>>;
+    let resolved: ResolvedRequest<TPermission> | Promise<ResolvedRequest<TPermission>>;
     try {
-      resolving = tenancy.resolve(toRequestLike(req), resolveOptions?.(req));
+      resolved = resolveEagerly(tenancy, toRequestLike(req), resolveOptions?.(req));
     } catch (error) {
       next(error);
       return;
     }
-    resolving.then((resolved) => {
+    if (!(resolved instanceof Promise)) {
+      proceed(req, next, resolved);
+      return;
+    }
+    resolved.then((settled) => {
       try {
-        proceed(req, next, resolved);
+        proceed(req, next, settled);
       } catch (error) {
         next(error);
       }

@@ -6,7 +6,8 @@ import type { Membership } from '../model/membership.js';
 import type { Principal } from '../model/principal.js';
 import type { TenantRecord } from '../model/tenant.js';
 import type { TenantStore } from '../model/tenant-store.js';
-import { cachePeekOf } from '../store/cache-peek.js';
+import type { MembershipPeek } from '../store/cache-peek.js';
+import { peekOf } from '../store/cache-peek.js';
 
 /** Options for {@link assertMembership}. */
 export interface AssertMembershipOptions {
@@ -58,7 +59,7 @@ export function assertMembershipEager(
   if (platform !== undefined) return platformAccess(options, platform);
 
   assertTenantActive(tenant);
-  const cached = cachePeekOf(store)?.membership(tenant.id, principal.id);
+  const cached = peekOf<MembershipPeek>(store.getMembership)?.(tenant.id, principal.id);
   return cached === undefined ? loadMembership(store, tenant, principal) : memberOf(cached, tenant, principal);
 }
 

@@ -26,11 +26,12 @@ export interface Identity {
   verify(token: string): Promise<Principal>;
 }
 
-// Marks the identities `createIdentity()` makes and carries their promise-free `authenticate`: they read only the
-// Authorization and Cookie headers of a request, so `createTenancy()` may hand them an adapter's RequestLike (any other
-// Identity gets a full `Request`), and they answer without a promise for a request without a token or with a token
-// that verified before. `Symbol.for`, so an identity from another copy of this package is recognized too; `v1`, so a
-// copy with another shape of this internal function is not.
+// The `authenticate` of an identity `createIdentity()` made carries, under this key, its promise-free twin: it reads
+// only the Authorization and Cookie headers, so `createTenancy()` may hand it an adapter's RequestLike (any other
+// Identity gets a full `Request`), and it answers without a promise for a request without a token or with a token that
+// verified before. The twin sits on the method itself: an identity that replaces `authenticate`
+// (`{ ...identity, authenticate: mine }`) replaces the twin with it, and its own method is called. `Symbol.for`, so an
+// identity from another copy of this package is recognized too; `v1`, so a copy with another shape of twin is not.
 const AUTHENTICATE_EAGER = Symbol.for('tenancy.identity.authenticateEager.v1');
 
 /**
@@ -41,9 +42,9 @@ export type EagerAuthenticate = (
   request: Request | RequestLike,
 ) => Principal | undefined | Promise<Principal | undefined>;
 
-/** The promise-free `authenticate` of an identity made by {@link createIdentity}; `undefined` for any other. */
+/** The promise-free twin of an identity's `authenticate`, when `createIdentity()` made that method. */
 export function eagerAuthenticateOf(identity: Identity): EagerAuthenticate | undefined {
-  const eager = (identity as { [AUTHENTICATE_EAGER]?: unknown })[AUTHENTICATE_EAGER];
+  const eager = (identity.authenticate as { [AUTHENTICATE_EAGER]?: unknown })[AUTHENTICATE_EAGER];
   return typeof eager === 'function' ? (eager as EagerAuthenticate) : undefined;
 }
 
@@ -139,14 +140,9 @@ export function createIdentity(options: IdentityOptions): Identity {
     return (token.length <= MAX_TOKEN_LENGTH ? remembered(token) : undefined) ?? verify(token);
   };
 
-  const identity: Identity & { readonly [AUTHENTICATE_EAGER]: EagerAuthenticate } = {
-    verify,
-    async authenticate(request) {
-      return authenticateEager(request);
-    },
-    [AUTHENTICATE_EAGER]: authenticateEager,
-  };
-  return identity;
+  const authenticate = async (request: Request | RequestLike): Promise<Principal | undefined> =>
+    authenticateEager(request);
+  return { verify, authenticate: Object.assign(authenticate, { [AUTHENTICATE_EAGER]: authenticateEager }) };
 }
 
 function toList(value: string | readonly string[]): string | string[] {

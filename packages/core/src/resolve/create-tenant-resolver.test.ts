@@ -313,6 +313,24 @@ describe('createTenantResolver', () => {
     ]);
   });
 
+  it('asks a lookup method that replaced the cached store’s own, even for what the cache holds', async () => {
+    const { store: inner } = countingStore();
+    const cached = createCachedTenantStore(inner);
+    const resolve = createTenantResolver({ store: cached, strategies: [subdomain()] });
+    expect((await resolve(req('https://acme.example.com/'))).tenant?.id).toBe(ACME.id);
+    const asked: string[] = [];
+    const store: TenantStore = {
+      ...cached,
+      findBySlug: async (slug) => {
+        asked.push(slug);
+        return null;
+      },
+    };
+    const own = createTenantResolver({ store, strategies: [subdomain()] });
+    expect((await rejection(own(req('https://acme.example.com/')))).code).toBe('TENANT_NOT_FOUND');
+    expect(asked).toEqual(['acme']);
+  });
+
   it('runs every strategy in order when one in the middle answers with a promise, then decides as usual', async () => {
     const { store: inner } = countingStore();
     const store = createCachedTenantStore(inner);

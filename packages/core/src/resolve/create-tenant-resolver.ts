@@ -3,8 +3,8 @@ import { TenancyError } from '../errors/tenancy-error.js';
 import type { Principal } from '../model/principal.js';
 import type { TenantRecord } from '../model/tenant.js';
 import type { TenantStore } from '../model/tenant-store.js';
-import type { CachePeek } from '../store/cache-peek.js';
-import { cachePeekOf } from '../store/cache-peek.js';
+import type { TenantPeek } from '../store/cache-peek.js';
+import { peekOf } from '../store/cache-peek.js';
 import { domainSchema } from './config-schemas.js';
 import type { TrustedProxy, TrustProxyOption } from './forwarded-host.js';
 import { isIpHost, normalizeHostFrom } from './normalize-host.js';
@@ -214,7 +214,6 @@ export function createEagerTenantResolver(options: TenantResolverOptions): Eager
   // From here on every step answers without a promise while the strategies answer synchronously and the cached store
   // holds what is looked up; the first step that needs a promise continues the rest asynchronously (collectRest,
   // lookupAndSettle, agreeRest), with the same checks in the same order.
-  const peek = cachePeekOf(store);
 
   const add = (found: Candidates, result: TenantCandidate | null | undefined, source: string): void => {
     if (result === undefined || result === null) return;
@@ -291,7 +290,7 @@ export function createEagerTenantResolver(options: TenantResolverOptions): Eager
     if (others !== undefined) {
       for (let i = 0; i < others.length; i++) {
         const other = others[i] as TenantCandidate;
-        const agreed = agreesFromCache(peek, tenant, first, other);
+        const agreed = agreesFromCache(store, tenant, first, other);
         if (agreed === undefined) return agreeRest(tenant, first, others, i, sources, resolveOptions);
         if (!agreed) throw ambiguous(first, other);
         sources.push(other.source);
@@ -312,7 +311,7 @@ export function createEagerTenantResolver(options: TenantResolverOptions): Eager
   ): TenantResolution | Promise<TenantResolution> => {
     const { first, others } = found;
     if (first === undefined) return NO_TENANT;
-    const cached = peek?.tenant(first.kind, first.value);
+    const cached = peekTenant(store, first);
     return cached === undefined
       ? lookupAndSettle(first, others, resolveOptions)
       : settle(cached, first, others, resolveOptions);
@@ -350,6 +349,13 @@ export function resolveTenant(
   return createTenantResolver(resolverOptions)(request, { principal });
 }
 
+// What `lookup` would answer from a cached store's memory; `undefined` when only the store's method can tell.
+function peekTenant(store: TenantStore, candidate: TenantCandidate): TenantRecord | null | undefined {
+  const method =
+    candidate.kind === 'id' ? store.findById : candidate.kind === 'slug' ? store.findBySlug : store.findByDomain;
+  return peekOf<TenantPeek>(method)?.(candidate.value);
+}
+
 function lookup(store: TenantStore, candidate: TenantCandidate): Promise<TenantRecord | null> {
   switch (candidate.kind) {
     case 'id':
@@ -384,7 +390,7 @@ async function agrees(
 
 // {@link agrees} without a promise: `undefined` when only the store can tell (a domain the cache does not hold).
 function agreesFromCache(
-  peek: CachePeek | undefined,
+  store: TenantStore,
   tenant: TenantRecord,
   first: TenantCandidate,
   other: TenantCandidate,
@@ -396,7 +402,7 @@ function agreesFromCache(
       return other.value === tenant.slug;
     default: {
       if (first.kind === 'domain' && first.value === other.value) return true;
-      const record = peek?.tenant('domain', other.value);
+      const record = peekOf<TenantPeek>(store.findByDomain)?.(other.value);
       return record === undefined ? undefined : record !== null && record.id === tenant.id;
     }
   }

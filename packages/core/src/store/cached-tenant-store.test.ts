@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { isTenancyError, TenancyError } from '../errors/tenancy-error.js';
 import type { TenantRecord } from '../model/tenant.js';
 import type { TenantStore } from '../model/tenant-store.js';
-import { cachePeekOf } from './cache-peek.js';
+import type { MembershipPeek, TenantPeek } from './cache-peek.js';
+import { peekOf } from './cache-peek.js';
+import type { CachedTenantStore } from './cached-tenant-store.js';
 import { createCachedTenantStore } from './cached-tenant-store.js';
 import { createMemoryTenantStore, type MemoryTenantStore } from './memory-tenant-store.js';
 
@@ -379,55 +381,65 @@ describe('createCachedTenantStore', () => {
   });
 });
 
-describe('the synchronous side of the cached store (what resolution reads without a promise)', () => {
-  it('answers only what a lookup would answer from the cache, and counts it as a hit', async () => {
+describe('the synchronous twins of the cached store’s lookups (what resolution reads without a promise)', () => {
+  const twins = (cached: CachedTenantStore) => ({
+    byId: peekOf<TenantPeek>(cached.findById),
+    bySlug: peekOf<TenantPeek>(cached.findBySlug),
+    byDomain: peekOf<TenantPeek>(cached.findByDomain),
+    membership: peekOf<MembershipPeek>(cached.getMembership),
+  });
+
+  it('answer only what a lookup would answer from the cache, and count it as a hit', async () => {
     const { under, clock, cached } = setup({ ttlMs: 1000, negativeTtlMs: 100 });
-    const peek = cachePeekOf(cached);
-    expect(peek?.tenant('slug', 'acme')).toBeUndefined();
-    expect(peek?.membership(ACME, 'u1')).toBeUndefined();
+    const { byId, bySlug, byDomain, membership } = twins(cached);
+    expect(bySlug?.('acme')).toBeUndefined();
+    expect(membership?.(ACME, 'u1')).toBeUndefined();
     expect(cached.stats()).toEqual({ hits: 0, misses: 0, loads: 0 });
 
     await cached.findBySlug('acme');
     await cached.findBySlug('nope');
     await cached.getMembership(ACME, 'u1');
     await cached.getMembership(GLOBEX, 'u2');
-    expect(peek?.tenant('slug', 'acme')).toEqual(acme);
-    expect(peek?.tenant('slug', 'acme')).toBe(await cached.findBySlug('acme'));
-    expect(peek?.tenant('slug', 'nope')).toBeNull();
-    expect(peek?.tenant('id', 'acme')).toBeUndefined();
-    expect(peek?.tenant('domain', 'acme')).toBeUndefined();
-    expect(peek?.membership(ACME, 'u1')).toEqual({ tenantId: ACME, userId: 'u1', roles: ['owner'] });
-    expect(peek?.membership(GLOBEX, 'u2')).toBeNull();
+    expect(bySlug?.('acme')).toEqual(acme);
+    expect(bySlug?.('acme')).toBe(await cached.findBySlug('acme'));
+    expect(bySlug?.('nope')).toBeNull();
+    expect(byId?.('acme')).toBeUndefined();
+    expect(byDomain?.('acme')).toBeUndefined();
+    expect(membership?.(ACME, 'u1')).toEqual({ tenantId: ACME, userId: 'u1', roles: ['owner'] });
+    expect(membership?.(GLOBEX, 'u2')).toBeNull();
     expect(cached.stats()).toEqual({ hits: 6, misses: 4, loads: 4 });
 
     clock.t = 101;
-    expect(peek?.tenant('slug', 'nope')).toBeUndefined();
-    expect(peek?.membership(GLOBEX, 'u2')).toBeUndefined();
+    expect(bySlug?.('nope')).toBeUndefined();
+    expect(membership?.(GLOBEX, 'u2')).toBeUndefined();
     clock.t = 1001;
-    expect(peek?.tenant('slug', 'acme')).toBeUndefined();
-    expect(peek?.membership(ACME, 'u1')).toBeUndefined();
+    expect(bySlug?.('acme')).toBeUndefined();
+    expect(membership?.(ACME, 'u1')).toBeUndefined();
     expect(under.total()).toBe(4);
   });
 
-  it('answers nothing for an invalidated tenant or membership', async () => {
+  it('answer nothing for an invalidated tenant or membership', async () => {
     const { cached } = setup();
-    const peek = cachePeekOf(cached);
+    const { byId, byDomain, membership } = twins(cached);
     await cached.findById(ACME);
     await cached.findByDomain('acme.test');
     await cached.getMembership(ACME, 'u1');
     await cached.getMembership(ACME, 'u2');
     cached.invalidateMembership(ACME, 'u2');
-    expect(peek?.membership(ACME, 'u2')).toBeUndefined();
-    expect(peek?.membership(ACME, 'u1')).toEqual({ tenantId: ACME, userId: 'u1', roles: ['owner'] });
+    expect(membership?.(ACME, 'u2')).toBeUndefined();
+    expect(membership?.(ACME, 'u1')).toEqual({ tenantId: ACME, userId: 'u1', roles: ['owner'] });
     cached.invalidateTenant(ACME);
-    expect(peek?.tenant('id', ACME)).toBeUndefined();
-    expect(peek?.tenant('domain', 'acme.test')).toBeUndefined();
-    expect(peek?.membership(ACME, 'u1')).toBeUndefined();
+    expect(byId?.(ACME)).toBeUndefined();
+    expect(byDomain?.('acme.test')).toBeUndefined();
+    expect(membership?.(ACME, 'u1')).toBeUndefined();
   });
 
-  it('is carried by a copy of the store object, and absent from any other store', () => {
+  it('travel with their methods: a copy of the store keeps them, a replaced method drops its own', () => {
     const { under, cached } = setup();
-    expect(cachePeekOf({ ...cached })).toBe(cachePeekOf(cached));
-    expect(cachePeekOf(under.store)).toBeUndefined();
+    const copy = { ...cached, findBySlug: async () => null };
+    expect(peekOf(copy.findById)).toBe(peekOf(cached.findById));
+    expect(peekOf(copy.getMembership)).toBe(peekOf(cached.getMembership));
+    expect(peekOf(copy.findBySlug)).toBeUndefined();
+    expect(peekOf(under.store.findBySlug)).toBeUndefined();
   });
 });

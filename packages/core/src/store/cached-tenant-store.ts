@@ -4,7 +4,8 @@ import { TenancyError } from '../errors/tenancy-error.js';
 import type { Membership } from '../model/membership.js';
 import type { TenantRecord } from '../model/tenant.js';
 import type { TenantStore } from '../model/tenant-store.js';
-import { withCachePeek } from './cache-peek.js';
+import type { MembershipPeek, TenantPeek } from './cache-peek.js';
+import { withPeek } from './cache-peek.js';
 import { deepFreeze } from './deep-freeze.js';
 
 /** Options for {@link createCachedTenantStore}. */
@@ -199,20 +200,27 @@ export function createCachedTenantStore(store: TenantStore, options: CachedTenan
     return loaded === MISSING ? null : loaded;
   };
 
-  const cachedStore: CachedTenantStore = {
-    findById: (id) => lookupTenant(BY_ID + id),
-    findBySlug: (slug) => lookupTenant(BY_SLUG + slug),
-    findByDomain: (domain) => lookupTenant(BY_DOMAIN + domain),
-    async getMembership(tenantId, userId) {
-      const key = membershipKey(tenantId, userId);
-      const cached = cachedMembership(key);
-      if (cached !== undefined) return cached;
-      misses++;
-      const loaded = await memberships.fetch(key);
-      if (loaded === undefined)
-        throw new TenancyError('INTERNAL', 'The membership cache returned no value for a load.');
-      return loaded === MISSING ? null : loaded;
-    },
+  const tenantLookup = (prefix: string): ((value: string) => Promise<TenantRecord | null>) =>
+    withPeek((value: string) => lookupTenant(prefix + value), ((value) =>
+      cachedTenant(prefix + value)) satisfies TenantPeek);
+
+  return {
+    findById: tenantLookup(BY_ID),
+    findBySlug: tenantLookup(BY_SLUG),
+    findByDomain: tenantLookup(BY_DOMAIN),
+    getMembership: withPeek(
+      async (tenantId: string, userId: string) => {
+        const key = membershipKey(tenantId, userId);
+        const cached = cachedMembership(key);
+        if (cached !== undefined) return cached;
+        misses++;
+        const loaded = await memberships.fetch(key);
+        if (loaded === undefined)
+          throw new TenancyError('INTERNAL', 'The membership cache returned no value for a load.');
+        return loaded === MISSING ? null : loaded;
+      },
+      ((tenantId, userId) => cachedMembership(membershipKey(tenantId, userId))) satisfies MembershipPeek,
+    ),
     // Not cached: it serves tenant switchers, not the request path, and a stale list would be hard to invalidate
     // (one user's list changes whenever any of their tenants does).
     listMemberships: (userId) => store.listMemberships(userId),
@@ -242,10 +250,6 @@ export function createCachedTenantStore(store: TenantStore, options: CachedTenan
     },
     stats: () => ({ hits, misses, loads }),
   };
-  return withCachePeek(cachedStore, {
-    tenant: (kind, value) => cachedTenant((kind === 'id' ? BY_ID : kind === 'slug' ? BY_SLUG : BY_DOMAIN) + value),
-    membership: (tenantId, userId) => cachedMembership(membershipKey(tenantId, userId)),
-  });
 }
 
 // NUL never occurs in a validated identifier, so a key splits back into exactly one (tenantId, userId) pair.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { toTenantJobPayload } from '../context/job-payload.js';
 import { getTenant, runWithTenant } from '../context/run-with-tenant.js';
-import { isTenancyError } from '../errors/tenancy-error.js';
+import { isTenancyError, TenancyError } from '../errors/tenancy-error.js';
 import type { Identity } from '../identity/create-identity.js';
 import { createIdentity } from '../identity/create-identity.js';
 import type { TenantStore } from '../model/tenant-store.js';
@@ -13,6 +13,8 @@ import { fromSubdomain } from '../resolve/from-subdomain.js';
 import type { RequestLike } from '../resolve/request-like.js';
 import { createMemoryTenantStore } from '../store/memory-tenant-store.js';
 import { createTenancy } from './create-tenancy.js';
+import { resolveEagerly } from './resolve-eagerly.js';
+import type { ResolvedRequest, Tenancy } from './tenancy.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!';
 const ACME = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
@@ -230,6 +232,32 @@ describe('createTenancy().resolve with a RequestLike', () => {
     expect(await codeOf(tenancy.resolve(ambiguous.like))).toBe('TENANT_AMBIGUOUS');
   });
 
+  it('calls an authenticate that replaced the one createIdentity() made, with the full Request', async () => {
+    const { store } = setup();
+    const identity = createIdentity({ secret: SECRET });
+    const seen: Request[] = [];
+    const tenancy = createTenancy({
+      store,
+      strategies: [fromSubdomain({ baseDomain: 'example.com' })],
+      identity: {
+        ...identity,
+        async authenticate(request) {
+          seen.push(request);
+          // An extra check of your own, e.g. a revocation list, must not be skipped.
+          if (request.headers.get('x-revoked') === 'yes') throw new TenancyError('UNAUTHENTICATED', 'Revoked.');
+          return identity.authenticate(request);
+        },
+      },
+    });
+    const bearer = await token('alice');
+    await tenancy.resolve(await request('acme.example.com', bearer));
+    const revoked = requestLike('acme.example.com', { authorization: `Bearer ${bearer}`, 'x-revoked': 'yes' });
+    expect(await codeOf(tenancy.resolve(revoked.like))).toBe('UNAUTHENTICATED');
+    expect(await codeOf(() => resolveEagerly(tenancy, revoked.like))).toBe('UNAUTHENTICATED');
+    expect(seen).toHaveLength(3);
+    expect(seen[1]).toBe(revoked.built[0]);
+  });
+
   it('hands an identity of your own the full Request, since it may read more than headers', async () => {
     const { store } = setup();
     const seen: Request[] = [];
@@ -252,6 +280,60 @@ describe('createTenancy().resolve with a RequestLike', () => {
     expect(built).toHaveLength(1);
     expect(seen).toEqual(built);
     expect(seen[0]).toBe(built[0]);
+  });
+});
+
+describe('resolveEagerly', () => {
+  it('answers a warm request without a promise, with what resolve() answers', async () => {
+    const { tenancy } = setup();
+    const bearer = await token('bob');
+    const cold = resolveEagerly(tenancy, await request('acme.example.com', bearer));
+    expect(cold).toBeInstanceOf(Promise);
+    const first = await cold;
+    const warm = resolveEagerly(tenancy, await request('acme.example.com', bearer));
+    expect(warm).not.toBeInstanceOf(Promise);
+    const resolved = warm as ResolvedRequest;
+    expect(resolved.context).toEqual(first.context);
+    expect(resolved.sources).toEqual(['subdomain']);
+    expect([resolved.can('project:read'), resolved.can('project:create')]).toEqual([true, false]);
+    const later = await tenancy.resolve(await request('acme.example.com', bearer));
+    expect(later.context).toEqual(resolved.context);
+  });
+
+  it('throws at once what it knows at once, and rejects what it learns later, with resolve()’s codes', async () => {
+    const { tenancy } = setup();
+    const malformed = await request('acme.example.com', undefined, { authorization: 'Bearer a b' });
+    expect(await codeOf(() => resolveEagerly(tenancy, malformed))).toBe('UNAUTHENTICATED');
+    const stranger = await request('nope.example.com', await token('alice'));
+    const cold = resolveEagerly(tenancy, stranger);
+    expect(cold).toBeInstanceOf(Promise);
+    expect(await codeOf(cold as Promise<unknown>)).toBe('TENANT_NOT_FOUND');
+    // "Not found" is cached now: the same request fails at once.
+    expect(await codeOf(() => resolveEagerly(tenancy, stranger))).toBe('TENANT_NOT_FOUND');
+    expect(await codeOf(tenancy.resolve(stranger))).toBe('TENANT_NOT_FOUND');
+  });
+
+  it('always takes a promise for the platform path, whose audit event is awaited', async () => {
+    const events: AuditEvent[] = [];
+    const { tenancy } = setup({ audit: (event) => void events.push(event) });
+    const admin = await token('root', { platform_admin: true });
+    const options = { platform: { reason: 'ticket 1' } };
+    await tenancy.resolve(await request('globex.example.com', admin), options);
+    const again = resolveEagerly(tenancy, await request('globex.example.com', admin), options);
+    expect(again).toBeInstanceOf(Promise);
+    expect((await again).context?.platform).toEqual({ reason: 'ticket 1' });
+    expect(events.map((e) => e.type)).toEqual(['platform.access', 'platform.access']);
+  });
+
+  it('answers with a native promise from the resolve() of a Tenancy of your own', async () => {
+    const { tenancy } = setup();
+    const resolved = await tenancy.resolve(await request('acme.example.com', await token('bob')));
+    // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a native promise is what this test is about.
+    const thenable = { then: (onFulfilled: (value: ResolvedRequest) => void) => onFulfilled(resolved) };
+    const own: Tenancy = { ...tenancy, resolve: () => thenable as never };
+    const answer = resolveEagerly(own, await request('acme.example.com'));
+    expect(answer).toBeInstanceOf(Promise);
+    expect(await answer).toBe(resolved);
   });
 });
 

@@ -4,6 +4,7 @@ import { runWithTenantJob } from '../context/job-payload.js';
 import { runWithTenant } from '../context/run-with-tenant.js';
 import type { TenantContext } from '../context/tenant-context.js';
 import { TenancyError } from '../errors/tenancy-error.js';
+import type { AssertedMembership } from '../identity/assert-membership.js';
 import { assertMembership, assertMembershipEager } from '../identity/assert-membership.js';
 import type { EagerAuthenticate, Identity } from '../identity/create-identity.js';
 import { createIdentity, eagerAuthenticateOf } from '../identity/create-identity.js';
@@ -14,6 +15,7 @@ import type { Principal } from '../model/principal.js';
 import type { TenantRecord } from '../model/tenant.js';
 import type { TenantStore } from '../model/tenant-store.js';
 import type { PermissionGrant, PermissionModel } from '../permissions/permission-model.js';
+import type { TenantResolution } from '../resolve/create-tenant-resolver.js';
 import { createEagerTenantResolver } from '../resolve/create-tenant-resolver.js';
 import type { TrustProxyOption } from '../resolve/forwarded-host.js';
 import { parseConfig } from '../resolve/parse-config.js';
@@ -24,6 +26,7 @@ import { toFullRequest } from '../resolve/request-like.js';
 import type { TenantStrategy } from '../resolve/tenant-strategy.js';
 import type { CachedTenantStore, CachedTenantStoreOptions } from '../store/cached-tenant-store.js';
 import { createCachedTenantStore } from '../store/cached-tenant-store.js';
+import { withEagerResolve } from './resolve-eagerly.js';
 import type { ResolvedRequest, ResolveRequestOptions, Tenancy, TenantChoice } from './tenancy.js';
 
 /**
@@ -143,28 +146,64 @@ export function createTenancy<TPermission extends string = string>(
   const platformRoles = options.platformRoles;
   const allowAnonymous = options.allowAnonymous === true;
 
-  async function resolve(
+  // Each step answers without a promise when its caches hold the answer (a token that verified before, a cached
+  // tenant and membership), and the next one runs at once; only a step that had to wait continues from its promise.
+  // With AsyncLocalStorage's promise hooks active, every promise costs on every request.
+  function resolveEager(
     request: Request | RequestLike,
     resolveOptions?: ResolveRequestOptions | undefined,
-  ): Promise<ResolvedRequest<TPermission>> {
+  ): ResolvedRequest<TPermission> | Promise<ResolvedRequest<TPermission>> {
     const platform = resolveOptions?.platform;
-    // Each step answers without a promise when its caches hold the answer, and is awaited only when it did not: with
-    // AsyncLocalStorage's promise hooks active, every promise costs on every request.
-    let principal = authenticate === undefined ? undefined : authenticate(request);
-    if (principal instanceof Promise) principal = await principal;
+    const principal = authenticate === undefined ? undefined : authenticate(request);
+    return principal instanceof Promise
+      ? principal.then((verified) => afterAuthentication(request, platform, verified))
+      : afterAuthentication(request, platform, principal);
+  }
+
+  function afterAuthentication(
+    request: Request | RequestLike,
+    platform: { readonly reason: string } | undefined,
+    principal: Principal | undefined,
+  ): ResolvedRequest<TPermission> | Promise<ResolvedRequest<TPermission>> {
     if (platform !== undefined && principal === undefined) {
       throw new TenancyError('UNAUTHENTICATED', 'The platform path needs a signed-in platform admin.');
     }
-    let resolution = resolver(request, { principal, allowSuspended: platform !== undefined });
-    if (resolution instanceof Promise) resolution = await resolution;
+    const resolution = resolver(request, { principal, allowSuspended: platform !== undefined });
+    return resolution instanceof Promise
+      ? resolution.then((resolved) => afterResolution(platform, principal, resolved))
+      : afterResolution(platform, principal, resolution);
+  }
+
+  function afterResolution(
+    platform: { readonly reason: string } | undefined,
+    principal: Principal | undefined,
+    resolution: TenantResolution,
+  ): ResolvedRequest<TPermission> | Promise<ResolvedRequest<TPermission>> {
     const tenant = resolution.tenant;
     if (tenant === undefined) return withoutTenantResult(principal);
     if (principal === undefined) {
       const context = allowAnonymous ? Object.freeze({ tenantId: tenant.id, tenant }) : undefined;
       return anonymousResult(tenant, context, resolution.sources);
     }
-    let asserted = assertMembershipEager({ store, tenant, principal, platform, audit, platformRoles });
-    if (asserted instanceof Promise) asserted = await asserted;
+    const asserted = assertMembershipEager({ store, tenant, principal, platform, audit, platformRoles });
+    return asserted instanceof Promise
+      ? asserted.then((member) => memberResult(tenant, principal, member, resolution.sources))
+      : memberResult(tenant, principal, asserted, resolution.sources);
+  }
+
+  async function resolve(
+    request: Request | RequestLike,
+    resolveOptions?: ResolveRequestOptions | undefined,
+  ): Promise<ResolvedRequest<TPermission>> {
+    return resolveEager(request, resolveOptions);
+  }
+
+  function memberResult(
+    tenant: TenantRecord,
+    principal: Principal,
+    asserted: AssertedMembership,
+    sources: readonly string[],
+  ): ResolvedRequest<TPermission> {
     const { membership } = asserted;
     // Two literals rather than a conditional spread: this runs on every request, and a literal is the cheap way to
     // build an object.
@@ -173,16 +212,6 @@ export function createTenancy<TPermission extends string = string>(
         ? { tenantId: tenant.id, tenant, userId: principal.id, principal, membership }
         : { tenantId: tenant.id, tenant, userId: principal.id, principal, membership, platform: asserted.platform },
     );
-    return memberResult(tenant, principal, membership, context, resolution.sources);
-  }
-
-  function memberResult(
-    tenant: TenantRecord,
-    principal: Principal,
-    membership: Membership,
-    context: TenantContext,
-    sources: readonly string[],
-  ): ResolvedRequest<TPermission> {
     // Compiled on the first check only: most requests that never check a permission pay nothing for it.
     let grant: PermissionGrant<TPermission, string> | undefined;
     const compiled = (): PermissionGrant<TPermission, string> | undefined => {
@@ -253,7 +282,7 @@ export function createTenancy<TPermission extends string = string>(
     return choices.sort((a, b) => a.tenant.name.localeCompare(b.tenant.name) || a.tenant.id.localeCompare(b.tenant.id));
   }
 
-  return Object.freeze({ resolve, run, runJob, tenantsFor, store });
+  return Object.freeze({ resolve: withEagerResolve(resolve, resolveEager), run, runJob, tenantsFor, store });
 }
 
 function noModel(): TenancyError {

@@ -1,0 +1,50 @@
+import type { RequestLike } from '../resolve/request-like.js';
+import type { ResolvedRequest, ResolveRequestOptions, Tenancy } from './tenancy.js';
+
+// The `resolve` of a tenancy `createTenancy()` made carries, under this key, its promise-free twin. The twin sits on the
+// method itself: a tenancy that replaces `resolve` (`{ ...tenancy, resolve: mine }`) replaces the twin with it, and its
+// own method is called. `Symbol.for`, so a tenancy from another copy of this package is recognized too; `v1`, so a
+// copy with another shape of twin is not.
+const RESOLVE_EAGER = Symbol.for('tenancy.resolveEager.v1');
+
+type EagerResolve<TPermission extends string> = (
+  request: Request | RequestLike,
+  options?: ResolveRequestOptions | undefined,
+) => ResolvedRequest<TPermission> | Promise<ResolvedRequest<TPermission>>;
+
+/** Gives `resolve` its promise-free twin `eager`, for {@link resolveEagerly}. */
+export function withEagerResolve<TPermission extends string>(
+  resolve: Tenancy<TPermission>['resolve'],
+  eager: EagerResolve<TPermission>,
+): Tenancy<TPermission>['resolve'] {
+  return Object.assign(resolve, { [RESOLVE_EAGER]: eager });
+}
+
+/**
+ * `tenancy.resolve(request, options)` for adapters that can go on at once: returns the resolution itself, not a
+ * promise, when every answer was in memory (a token that verified before, a cached tenant and membership), so the
+ * adapter can run the rest of the request without waiting for a microtask; otherwise the promise `resolve()` returns.
+ * An error known at once is thrown rather than returned as a rejected promise, so call it inside `try`. Any
+ * `Tenancy` not made by `createTenancy()` is answered by its own `resolve()`.
+ * @example
+ * let resolved;
+ * try {
+ *   resolved = resolveEagerly(tenancy, request);
+ * } catch (error) {
+ *   return fail(error);
+ * }
+ * if (resolved instanceof Promise) resolved.then(proceed, fail);
+ * else proceed(resolved);
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/express.md#performance
+ */
+export function resolveEagerly<TPermission extends string>(
+  tenancy: Tenancy<TPermission>,
+  request: Request | RequestLike,
+  options?: ResolveRequestOptions | undefined,
+): ResolvedRequest<TPermission> | Promise<ResolvedRequest<TPermission>> {
+  const eager = (tenancy.resolve as { [RESOLVE_EAGER]?: unknown })[RESOLVE_EAGER];
+  // Another Tenancy's promise is made a native one: callers tell the two answers apart with `instanceof Promise`.
+  return typeof eager === 'function'
+    ? (eager as EagerResolve<TPermission>)(request, options)
+    : Promise.resolve(tenancy.resolve(request, options));
+}
