@@ -31,6 +31,8 @@ function spying(tenancy: Tenancy<TestPermission>, seen: Headers[]): Tenancy<Test
   return {
     ...tenancy,
     resolve: (req, options) => {
+      // The proxy hands core the web Request itself (a RequestLike is what the Express adapter passes).
+      if (!(req instanceof Request)) throw new Error('expected a web Request');
       seen.push(req.headers);
       return tenancy.resolve(req, options);
     },
