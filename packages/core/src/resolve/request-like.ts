@@ -9,16 +9,17 @@ export interface RequestLikeHeaders {
 
 /**
  * What resolution reads from a request, for adapters that can serve it cheaper than a web `Request` built for every
- * request (the Express adapter reads headers from the Node request on demand). `tenancy.resolve()` and tenant
- * resolvers accept a `Request` or this. Core reads `url` and `headers` only; `toRequest()` runs when a strategy asks
- * for `input.request` (typically a `fromCallback()` strategy) or an identity not made by `createIdentity()` needs it.
+ * request (the Express adapter reads headers from the Node request on demand). `resolveEagerly(tenancy, …)` and
+ * tenant resolvers accept a `Request` or this. Core reads `url` and `headers` only; `toRequest()` runs when a strategy
+ * asks for `input.request` (typically a `fromCallback()` strategy), or when an identity not made by `createIdentity()`
+ * or a replaced `tenancy.resolve` needs the whole request.
  * @example
  * const requestLike: RequestLike = {
  *   url: 'https://acme.example.com/projects',
  *   headers: { get: (name) => (name.toLowerCase() === 'host' ? 'acme.example.com' : null) },
  *   toRequest: () => new Request('https://acme.example.com/projects', { headers: { host: 'acme.example.com' } }),
  * };
- * const resolved = await tenancy.resolve(requestLike);
+ * const resolved = await resolveEagerly(tenancy, requestLike);
  * @see https://github.com/tenancy/tenancy/blob/main/docs/resolution.md
  */
 export interface RequestLike {

@@ -183,7 +183,7 @@ describe('createTenancy().resolve', () => {
   });
 });
 
-describe('createTenancy().resolve with a RequestLike', () => {
+describe('resolveEagerly with a RequestLike', () => {
   // What an adapter hands core instead of a Request: headers served one at a time, the Request built on demand.
   function requestLike(host: string, headers: Record<string, string>) {
     const built: Request[] = [];
@@ -203,33 +203,33 @@ describe('createTenancy().resolve with a RequestLike', () => {
   it('resolves a member from the headers alone, without building a Request', async () => {
     const { tenancy } = setup();
     const { like, built } = requestLike('acme.example.com', { authorization: `Bearer ${await token('bob')}` });
-    const resolved = await tenancy.resolve(like);
+    const resolved = await resolveEagerly(tenancy, like);
     expect(resolved.context?.tenantId).toBe(ACME);
     expect(resolved.membership?.roles).toEqual(['viewer']);
     expect(resolved.sources).toEqual(['subdomain']);
     expect(built).toEqual([]);
   });
 
-  it('also when the identity is one createIdentity() made and handed to createTenancy()', async () => {
+  it('resolves from the headers alone with an identity createIdentity() made and passed in', async () => {
     const identity = createIdentity({ secret: SECRET });
     const { store } = setup();
     const tenancy = createTenancy({ store, strategies: [fromSubdomain({ baseDomain: 'example.com' })], identity });
     const { like, built } = requestLike('acme.example.com', { authorization: `Bearer ${await token('alice')}` });
-    expect((await tenancy.resolve(like)).principal?.id).toBe('alice');
+    expect((await resolveEagerly(tenancy, like)).principal?.id).toBe('alice');
     expect(built).toEqual([]);
   });
 
   it('refuses a malformed token and a token for a tenant the user is not a member of, as with a Request', async () => {
     const { tenancy } = setup();
     const malformed = requestLike('acme.example.com', { authorization: 'Bearer a, Bearer b' });
-    expect(await codeOf(tenancy.resolve(malformed.like))).toBe('UNAUTHENTICATED');
+    expect(await codeOf(() => resolveEagerly(tenancy, malformed.like))).toBe('UNAUTHENTICATED');
     const stranger = requestLike('acme.example.com', { authorization: `Bearer ${await token('mallory')}` });
-    expect(await codeOf(tenancy.resolve(stranger.like))).toBe('MEMBERSHIP_REQUIRED');
+    expect(await codeOf(() => resolveEagerly(tenancy, stranger.like))).toBe('MEMBERSHIP_REQUIRED');
     const ambiguous = requestLike('acme.example.com', {
       authorization: `Bearer ${await token('alice')}`,
       'x-tenant-id': GLOBEX,
     });
-    expect(await codeOf(tenancy.resolve(ambiguous.like))).toBe('TENANT_AMBIGUOUS');
+    expect(await codeOf(() => resolveEagerly(tenancy, ambiguous.like))).toBe('TENANT_AMBIGUOUS');
   });
 
   it('calls an authenticate that replaced the one createIdentity() made, with the full Request', async () => {
@@ -252,10 +252,28 @@ describe('createTenancy().resolve with a RequestLike', () => {
     const bearer = await token('alice');
     await tenancy.resolve(await request('acme.example.com', bearer));
     const revoked = requestLike('acme.example.com', { authorization: `Bearer ${bearer}`, 'x-revoked': 'yes' });
-    expect(await codeOf(tenancy.resolve(revoked.like))).toBe('UNAUTHENTICATED');
     expect(await codeOf(() => resolveEagerly(tenancy, revoked.like))).toBe('UNAUTHENTICATED');
+    expect(await codeOf(tenancy.resolve(revoked.like.toRequest()))).toBe('UNAUTHENTICATED');
     expect(seen).toHaveLength(3);
     expect(seen[1]).toBe(revoked.built[0]);
+  });
+
+  it('hands a tenancy whose resolve was replaced the full Request, as before RequestLike existed', async () => {
+    const { tenancy } = setup();
+    const seen: Request[] = [];
+    const wrapped: Tenancy = {
+      ...tenancy,
+      resolve(request, options) {
+        seen.push(request);
+        return tenancy.resolve(request, options);
+      },
+    };
+    const { like, built } = requestLike('acme.example.com', { authorization: `Bearer ${await token('bob')}` });
+    const answer = resolveEagerly(wrapped, like);
+    expect(answer).toBeInstanceOf(Promise);
+    expect((await answer).context?.tenantId).toBe(ACME);
+    expect(built).toHaveLength(1);
+    expect(seen[0]).toBe(built[0]);
   });
 
   it('hands an identity of your own the full Request, since it may read more than headers', async () => {
@@ -274,7 +292,7 @@ describe('createTenancy().resolve with a RequestLike', () => {
       identity: custom,
     });
     const { like, built } = requestLike('acme.example.com', { 'x-session': 's1' });
-    const resolved = await tenancy.resolve(like);
+    const resolved = await resolveEagerly(tenancy, like);
     expect(resolved.principal?.id).toBe('alice');
     expect(resolved.context?.tenantId).toBe(ACME);
     expect(built).toHaveLength(1);

@@ -1,4 +1,5 @@
 import type { RequestLike } from '../resolve/request-like.js';
+import { toFullRequest } from '../resolve/request-like.js';
 import type { ResolvedRequest, ResolveRequestOptions, Tenancy } from './tenancy.js';
 
 // The `resolve` of a tenancy `createTenancy()` made carries, under this key, its promise-free twin. The twin sits on the
@@ -14,18 +15,22 @@ type EagerResolve<TPermission extends string> = (
 
 /** Gives `resolve` its promise-free twin `eager`, for {@link resolveEagerly}. */
 export function withEagerResolve<TPermission extends string>(
-  resolve: Tenancy<TPermission>['resolve'],
+  resolve: (
+    request: Request | RequestLike,
+    options?: ResolveRequestOptions | undefined,
+  ) => Promise<ResolvedRequest<TPermission>>,
   eager: EagerResolve<TPermission>,
 ): Tenancy<TPermission>['resolve'] {
   return Object.assign(resolve, { [RESOLVE_EAGER]: eager });
 }
 
 /**
- * `tenancy.resolve(request, options)` for adapters that can go on at once: returns the resolution itself, not a
- * promise, when every answer was in memory (a token that verified before, a cached tenant and membership), so the
- * adapter can run the rest of the request without waiting for a microtask; otherwise the promise `resolve()` returns.
- * An error known at once is thrown rather than returned as a rejected promise, so call it inside `try`. Any
- * `Tenancy` not made by `createTenancy()` is answered by its own `resolve()`.
+ * `tenancy.resolve(request, options)` for adapters: takes a web `Request` or a `RequestLike`, and returns the resolution
+ * itself, not a promise, when every answer was in memory (a token that verified before, a cached tenant and
+ * membership), so the adapter can run the rest of the request without waiting for a microtask; otherwise the promise
+ * `resolve()` returns. An error known at once is thrown rather than returned as a rejected promise, so call it inside
+ * `try`. A `Tenancy` not made by `createTenancy()`, or one whose `resolve` was replaced, is answered by its own
+ * `resolve()`, handed a full `Request` (built from a RequestLike with `toRequest()`), as it always was.
  * @example
  * let resolved;
  * try {
@@ -43,8 +48,7 @@ export function resolveEagerly<TPermission extends string>(
   options?: ResolveRequestOptions | undefined,
 ): ResolvedRequest<TPermission> | Promise<ResolvedRequest<TPermission>> {
   const eager = (tenancy.resolve as { [RESOLVE_EAGER]?: unknown })[RESOLVE_EAGER];
+  if (typeof eager === 'function') return (eager as EagerResolve<TPermission>)(request, options);
   // Another Tenancy's promise is made a native one: callers tell the two answers apart with `instanceof Promise`.
-  return typeof eager === 'function'
-    ? (eager as EagerResolve<TPermission>)(request, options)
-    : Promise.resolve(tenancy.resolve(request, options));
+  return Promise.resolve(tenancy.resolve(toFullRequest(request), options));
 }

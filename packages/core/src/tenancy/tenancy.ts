@@ -3,7 +3,6 @@ import type { TenantContext } from '../context/tenant-context.js';
 import type { Membership } from '../model/membership.js';
 import type { Principal } from '../model/principal.js';
 import type { TenantRecord } from '../model/tenant.js';
-import type { RequestLike } from '../resolve/request-like.js';
 import type { CachedTenantStore } from '../store/cached-tenant-store.js';
 
 /** Where in a tenant an action happens: tenant-wide when omitted, or inside one workspace. */
@@ -59,15 +58,14 @@ export interface TenantChoice {
  */
 export interface Tenancy<TPermission extends string = string> {
   /**
-   * Resolves the tenant, verifies the principal and its membership, compiles its permissions. Takes a web `Request`,
-   * or an adapter's {@link RequestLike} that serves the URL and headers without building one.
+   * Resolves the tenant, verifies the principal and its membership, compiles its permissions. Adapters that hold a
+   * `RequestLike` instead of a `Request` call `resolveEagerly(tenancy, requestLike)`.
    * Throws TenancyError: TENANT_NOT_FOUND, TENANT_SUSPENDED, TENANT_AMBIGUOUS, UNAUTHENTICATED, MEMBERSHIP_REQUIRED,
    * INVALID_INPUT, PERMISSION_DENIED (platform path without platform admin).
    */
-  resolve(
-    request: Request | RequestLike,
-    options?: ResolveRequestOptions | undefined,
-  ): Promise<ResolvedRequest<TPermission>>;
+  // A `Request` only, also where `createTenancy()`'s own resolve takes a RequestLike too: code that wraps `resolve`
+  // (`{ ...tenancy, resolve: mine }`) was written for a `Request` and keeps getting one (see resolveEagerly).
+  resolve(request: Request, options?: ResolveRequestOptions | undefined): Promise<ResolvedRequest<TPermission>>;
   /** Runs `fn` inside `resolved.context`; throws TENANT_REQUIRED when there is none. */
   run<T>(resolved: ResolvedRequest<TPermission>, fn: () => T): T;
   /** Re-enters a job's tenant after re-reading it (status, membership) from the store. */
