@@ -131,7 +131,8 @@ export function createTenancy<TPermission extends string = string>(
         ? options.identity
         : createIdentity(options.identity);
   // Ours read headers only and answer without a promise when they can. An identity of your own may read anything a
-  // `Request` has, so it gets one; wrapped in an async function, so what it returns is always awaited.
+  // `Request` has, so it gets one; wrapped in an async function, so what it answers is always a native promise (the
+  // steps below tell a promise from a principal with `instanceof Promise`).
   const authenticate: EagerAuthenticate | undefined =
     identity === undefined
       ? undefined
