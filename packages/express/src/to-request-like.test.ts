@@ -8,6 +8,7 @@ import { requirePermission } from './require-permission.js';
 import { tenancyErrorHandler } from './tenancy-error-handler.js';
 import { tenancyMiddleware } from './tenancy-middleware.js';
 import { ACME, createTestTenancy, type TestTenancy } from './test-tenancy.test-helper.js';
+import { toWebRequest } from './to-web-request.js';
 
 // What the middleware hands core, seen from inside: a strategy that records what it reads and names no tenant.
 let seen: { header: (name: string) => string | null; input: ResolutionInput } | undefined;
@@ -177,6 +178,40 @@ describe('the request tenancyMiddleware hands core', () => {
     expect(response.status).toBe(400);
     expect(response.json()).toMatchObject({ code: 'INVALID_INPUT', detail: `The method ${method} is not supported.` });
     expect(seen).toBeUndefined();
+  });
+});
+
+describe('toWebRequest', () => {
+  it('builds the Request core would see: path and query only, Express’s host, no forwarded-host headers', async () => {
+    const app = express();
+    app.all('/{*rest}', (req, res) => {
+      const request = toWebRequest(req);
+      res.json({ method: request.method, url: request.url, headers: [...request.headers] });
+    });
+    app.use(tenancyErrorHandler({ onError: () => {} }));
+    const server = await startServer(app);
+    try {
+      const response = await server.raw(
+        'PUT http://other.example/a/../b?x=1 HTTP/1.1\r\nHost: acme.example.test\r\nX-Note: one\r\nX-Note: two\r\nForwarded: host=globex.example.test\r\nContent-Length: 0',
+      );
+      expect(response.json()).toEqual({
+        method: 'PUT',
+        url: 'http://acme.example.test/b?x=1',
+        headers: [
+          ['connection', 'close'],
+          ['content-length', '0'],
+          ['host', 'acme.example.test'],
+          ['x-note', 'one, two'],
+        ],
+      });
+      const trace = await server.raw('TRACE /x HTTP/1.1\r\nHost: acme.example.test');
+      expect(trace.status).toBe(400);
+      expect(trace.json()).toMatchObject({ code: 'INVALID_INPUT', detail: 'The method TRACE is not supported.' });
+      const malformed = await server.raw('GET /x HTTP/1.1\r\nHost: acme.example.123');
+      expect(malformed.json()).toMatchObject({ code: 'INVALID_INPUT', detail: 'The Host header is malformed.' });
+    } finally {
+      await server.close();
+    }
   });
 });
 
