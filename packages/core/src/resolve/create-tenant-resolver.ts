@@ -375,20 +375,14 @@ async function agrees(
   first: TenantCandidate,
   other: TenantCandidate,
 ): Promise<boolean> {
-  switch (other.kind) {
-    case 'id':
-      return other.value === tenant.id;
-    case 'slug':
-      return other.value === tenant.slug;
-    default: {
-      if (first.kind === 'domain' && first.value === other.value) return true;
-      const record = await store.findByDomain(other.value);
-      return record !== null && record.id === tenant.id;
-    }
-  }
+  const known = agreesFromCache(store, tenant, first, other);
+  if (known !== undefined) return known;
+  const record = await store.findByDomain(other.value);
+  return record !== null && record.id === tenant.id;
 }
 
-// {@link agrees} without a promise: `undefined` when only the store can tell (a domain the cache does not hold).
+// {@link agrees} without a promise: `undefined` when only the store can tell (a domain a cached store does not hold,
+// or any domain of a store without a cache).
 function agreesFromCache(
   store: TenantStore,
   tenant: TenantRecord,
