@@ -202,6 +202,40 @@ describe('createTenantDb().withTenant', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
+  it('cancels a statement the deadline finds written but not yet running on the client side (its opening not answered)', async () => {
+    // The server's answers reach the client 400 ms late: when the deadline fires, the server is already sleeping in
+    // the statement, but postgres.js has not seen the opening's answer, so the statement is not its current query.
+    const slow = await createSlowAnswerProxy(fx.loginUrl);
+    const slowClient = fx.client({ max: 1 }, slow.url);
+    const slowDb = createTenantDb({ client: slowClient, schema, config: fx.config });
+    try {
+      await slowDb.withTenant(A, (tx) => tx.select().from(projects)); // connect and warm while answers are prompt
+      // The warm unit's connection back in the pool (its lane gives it back a turn later, with one round trip).
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      slow.delayAnswers(400);
+      const started = Date.now();
+      const outcome = await slowDb
+        .withTenant(A, (tx) => tx.execute(dsql`select pg_sleep(5)`), { signal: AbortSignal.timeout(100) })
+        .then(
+          () => 'resolved',
+          (e: unknown) => (e as Error).name,
+        );
+      expect(outcome).toBe('TimeoutError');
+      // The statement went out (the unit did not just give up waiting for a connection), and was cancelled: left
+      // running, the sleep would have held the unit for 5 s.
+      expect(slow.sent('pg_sleep(5)')).toBe(true);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      slow.delayAnswers(0);
+      // The connection is clean and usable: nothing of the cancelled unit survives on it.
+      expect(await slowDb.withTenant(B, (tx) => tx.select({ id: projects.id }).from(projects))).toEqual([{ id: PB }]);
+      const [pool] = await inspectPool(slowClient, 1);
+      expect(pool && { tenant: pool.tenant, role: pool.role }).toEqual({ tenant: null, role: fx.login });
+    } finally {
+      await slowClient.end({ timeout: 1 });
+      await slow.close();
+    }
+  });
+
   it('makes the handle unusable once its unit has ended', async () => {
     let leaked: TenantDatabase<typeof schema> | undefined;
     await tenantDb.withTenant(A, (tx) => {
@@ -383,3 +417,51 @@ describe('connection hygiene', () => {
     ]);
   });
 });
+
+/** A TCP proxy in front of `target` that can hold the server's answers back by a fixed delay (requests pass at once). */
+async function createSlowAnswerProxy(target: string) {
+  const { createServer, connect } = await import('node:net');
+  const url = new URL(target);
+  let delay = 0;
+  const requests: string[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(url.port || 5432), url.hostname);
+    sockets.add(client);
+    sockets.add(upstream);
+    client.on('data', (chunk: Buffer) => {
+      requests.push(chunk.toString('latin1'));
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (delay === 0) client.write(chunk);
+      else setTimeout(() => client.write(chunk), delay);
+    });
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', close);
+    upstream.on('close', close);
+    client.on('error', close);
+    upstream.on('error', close);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  const proxied = new URL(target);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(port);
+  return {
+    url: proxied.toString(),
+    /** True when a client sent `text` (in a Parse or a Query) since the proxy started. */
+    sent: (text: string) => requests.some((chunk) => chunk.includes(text)),
+    delayAnswers(ms: number) {
+      delay = ms;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

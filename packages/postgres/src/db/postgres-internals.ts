@@ -84,16 +84,30 @@ export function captureConnection(onConnection: (connection: InternalConnection)
 }
 
 /**
- * Sends a cancel request for a query the server is running and resolves once PostgreSQL has signalled the backend
- * (the cancel connection closed), or after `timeoutMs`. `query.cancel()` itself returns nothing to wait for.
+ * Sends a cancel request for the backend that runs `query` (active, or written and waiting behind statements before
+ * it on the same connection) and resolves once PostgreSQL has signalled the backend (the cancel connection closed),
+ * or after `timeoutMs`. `query.cancel()` itself returns nothing to wait for, and for a written query that is not yet
+ * active it only marks the query: postgres.js then sends the request when the query turns active, and reads the
+ * statement after it as the current one while the cancelled one's answers are still on their way. So the request is
+ * always sent at once, as for an active query: it names a backend, not a statement, and cancels whatever that
+ * backend runs when it arrives. Only for a backend nobody else's statements can reach (see `UnitOfWork.abort`).
  */
-export function cancelRunningQuery(query: InternalQuery, timeoutMs: number): Promise<void> {
+export function cancelBackendOf(query: InternalQuery, timeoutMs: number): Promise<void> {
   const canceller = query.canceller;
-  if (typeof canceller !== 'function' || !query.active) return Promise.resolve();
+  if (typeof canceller !== 'function' || query.state === null) return Promise.resolve();
   query.canceller = null;
+  const active = query.active;
+  let delivered: Promise<void>;
+  // postgres.js decides between "now" and "when active" synchronously, inside the promise executor.
+  query.active = true;
+  try {
+    delivered = canceller(query);
+  } finally {
+    query.active = active;
+  }
   return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
-    canceller(query).then(
+    delivered.then(
       () => {
         clearTimeout(timer);
         resolve();

@@ -3,7 +3,7 @@ import type postgres from 'postgres';
 import type { Lane, LaneUnit } from './lane.js';
 import { lanePoolOf } from './lane.js';
 import type { InternalQuery } from './postgres-internals.js';
-import { cancelRunningQuery, isPostgresQuery } from './postgres-internals.js';
+import { cancelBackendOf, isPostgresQuery } from './postgres-internals.js';
 import type { RuntimeConfig, SettingValues } from './runtime-config.js';
 
 /** How a value returned by a unit-of-work callback is finished. */
@@ -602,9 +602,13 @@ export class UnitOfWork implements LaneUnit {
     if (this.lane === undefined) {
       this.abandon(this.abortReason);
     } else {
+      // A statement of the callback on the server: running, or written behind the opening (or a statement before
+      // it) whose answer is not back yet. A unit with a signal has its connection to itself (`chains`), so the
+      // request can only reach this unit's work: the opening or a statement fails, and the unit rolls back.
       for (const q of this.tracked) {
-        if (q.active && (q as OwnedQuery)[INTERNAL] !== true) {
-          this.cancelling = cancelRunningQuery(q, CANCEL_WAIT_MS);
+        if ((q as OwnedQuery)[INTERNAL] !== true && q.state !== null && !q.cancelled) {
+          this.cancelling = cancelBackendOf(q, CANCEL_WAIT_MS);
+          break;
         }
       }
     }
