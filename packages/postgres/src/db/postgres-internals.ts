@@ -23,6 +23,8 @@ export interface InternalQuery extends Promise<unknown> {
   /** Set when `cancel()` was called before the query was sent; the connection skips it. */
   cancelled: unknown;
   execute(): InternalQuery;
+  /** Withdraws the query if it was not sent; cancels it on the server if it is the connection's current one. */
+  cancel(): unknown;
   /** The query's options; `simple` means the simple protocol (one Query message, no Sync). */
   options?: { simple?: boolean };
   /** Set by `cursor(rows, fn)`: the query is fetched in batches, with its own Execute/Sync flow. */

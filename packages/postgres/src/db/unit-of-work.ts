@@ -101,6 +101,8 @@ export class UnitOfWork implements LaneUnit {
   // Set when the unit went out merged: its statement's Sync ends (commits or rolls back) the transaction.
   private merged = false;
   private savepoints = 0;
+  // A statement of the callback was withdrawn by cancel() before it started: returned statements roll back.
+  private withdrew = false;
 
   private constructor(private readonly plan: UnitPlan) {}
 
@@ -254,6 +256,14 @@ export class UnitOfWork implements LaneUnit {
     const handle = q.handle;
     q.handle = () => {
       if (q.executed) return handle.call(q);
+      if (q.cancelled) {
+        // Withdrawn by cancel() before it was started: already rejected, never sent. If it was the last statement the
+        // callback returned, the unit's end goes out here: a ROLLBACK, since the statements returned with it must not
+        // commit without it.
+        q.executed = true;
+        if (kind === 'user' && this.commitAfter !== undefined && --this.commitAfter === 0) this.end('rollback');
+        return Promise.resolve();
+      }
       const refusal = kind === 'internal' ? this.deadError() : this.admit(q);
       if (refusal !== undefined) {
         q.executed = true;
@@ -264,8 +274,8 @@ export class UnitOfWork implements LaneUnit {
       const started = handle.call(q);
       if (kind === 'user' && this.commitAfter !== undefined && --this.commitAfter === 0) {
         // The last returned statement: COMMIT goes right behind it, unless it may go out merged (decided in send).
-        if (this.mergeable) this.mergeCandidate = q;
-        else this.end('commit');
+        if (this.mergeable && !this.withdrew) this.mergeCandidate = q;
+        else this.end(this.withdrew ? 'rollback' : 'commit');
       }
       return started;
     };
@@ -280,6 +290,19 @@ export class UnitOfWork implements LaneUnit {
           'INVALID_INPUT',
           'Async-iterator cursors are not supported inside a unit of work; use cursor(rows, fn) or forEach().',
         );
+      };
+      // postgres.js's cancel() of a statement that is written but not yet its current one only marks it, and when it
+      // turns current makes the statement behind it current instead, which then reads the cancelled one's answers
+      // (postgres.js 3.4.9): on a connection units share in turn, another unit's rows. And a cancel request names a
+      // backend, not a statement, so on a shared connection it may stop a neighbour's. Inside a unit, cancel() only
+      // withdraws a statement that has not been written; a unit's `signal` is what stops a running one.
+      // A statement the callback returned and that was started travels with the unit's end, which may already be
+      // queued behind it: it is not withdrawn either. Withdrawing one before it starts makes a returned group roll back.
+      const cancel = q.cancel;
+      q.cancel = () => {
+        if (q.state !== null || q.cancelled || (q.executed && this.pipelining)) return undefined;
+        this.withdrew = true;
+        return cancel.call(q);
       };
     }
     return q;
@@ -315,6 +338,8 @@ export class UnitOfWork implements LaneUnit {
   }
 
   private send(q: InternalQuery): void {
+    // Withdrawn by cancel() after it was started, before it was written: postgres.js rejected it already.
+    if (q.cancelled) return;
     if (this.dead || this.abandoned) {
       q.reject(this.abortReason ?? this.connectionLost());
       return;

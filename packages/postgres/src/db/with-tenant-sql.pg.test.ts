@@ -121,6 +121,68 @@ describe('withTenantSql', () => {
     expect(await received).toBe('hello');
   });
 
+  it("ignores cancel() of a statement already written: no unit reads another statement's answers", async () => {
+    // postgres.js 3.4.9 answers cancel() of a statement written behind a running one by making the statement after it
+    // current, which then reads the cancelled one's rows. On one connection, the unit behind is another tenant's.
+    const one = fx.client({ max: 1 });
+    try {
+      await withTenantSql(one, A, (sql) => sql`select 1`, { config: fx.config }); // connected and warm
+      let second: { cancel(): unknown } | undefined;
+      const first = withTenantSql(
+        one,
+        A,
+        (sql) => {
+          const sleep = sql`select pg_sleep(0.3)::text as slept`;
+          const names = sql`select name from projects`;
+          second = names;
+          return [sleep, names] as const;
+        },
+        { config: fx.config },
+      );
+      // Chained behind the first unit's COMMIT on the same connection.
+      const behind = withTenantSql(one, B, (sql) => sql`select name from projects`, { config: fx.config });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      second?.cancel();
+      const [[slept], names] = await first;
+      expect({ ...slept }).toEqual({ slept: '' });
+      expect(plain(names)).toEqual([{ name: 'a-project' }]);
+      expect(plain(await behind)).toEqual([{ name: 'b-project' }]);
+      // A statement not written yet is still withdrawn by cancel().
+      const withdrawn = await codeOf(
+        withTenantSql(
+          one,
+          A,
+          async (sql) => {
+            const never = sql`select name from projects`;
+            never.cancel();
+            return never;
+          },
+          { config: fx.config },
+        ),
+      );
+      expect(withdrawn).toBe('57014');
+      // Withdrawn before it started, from a group the callback returns: the group's other statement (a write) does
+      // not commit without it.
+      const group = await codeOf(
+        withTenantSql(
+          one,
+          A,
+          (sql) => {
+            const write = sql`insert into projects (name) values ('withdrawn-group')`;
+            const read = sql`select name from projects`;
+            read.cancel();
+            return [write, read] as const;
+          },
+          { config: fx.config },
+        ),
+      );
+      expect(group).toBe('57014');
+      expect(await db.sql`select count(*)::int as n from projects where name = 'withdrawn-group'`).toEqual([{ n: 0 }]);
+    } finally {
+      await one.end({ timeout: 1 });
+    }
+  });
+
   it('validates the tenant id and the config before any I/O', async () => {
     expect(await codeOf(inTenant('nope', (sql) => sql`select 1`))).toBe('INVALID_INPUT');
     expect(
