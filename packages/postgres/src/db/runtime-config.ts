@@ -33,11 +33,10 @@ export interface RuntimeConfig {
   prelude(begin: string, values: SettingValues): string;
   /**
    * The same settings as one prepared statement with the values as parameters `$1`..`$4` (tenant, user, workspace,
-   * role), for units sent under one Sync with their statement (wire-shim.ts); it starts with `OPENING_MARKER`.
-   * Undefined for Citus, which needs `SET LOCAL`.
+   * role), for units sent under one Sync with their statement, as the shim socket writes it (wire-shim.ts): its own
+   * statement name, and its Parse; the text starts with `OPENING_MARKER`. Undefined for Citus, which needs
+   * `SET LOCAL`.
    */
-  readonly opening: string | undefined;
-  /** `opening` as the shim socket writes it: its own statement name, and its Parse message. */
   readonly openingStatement: OpeningStatement | undefined;
 }
 
@@ -109,7 +108,6 @@ export function compileRuntimeConfig(config: TenantDbConfig = {}): RuntimeConfig
     tenantColumnType: c.tenantColumnType ?? 'uuid',
     roles,
     prelude,
-    opening,
     openingStatement: opening === undefined ? undefined : openingStatement(opening),
   };
 }
