@@ -129,6 +129,13 @@ function destroyErrors(shim: WireShimSocket): string[] {
   return errors;
 }
 
+// `shim` gave the connection up: destroyed, with the error postgres.js reports for it.
+async function expectLost(shim: WireShimSocket, errors: string[]): Promise<void> {
+  expect(shim.destroyed).toBe(true);
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(errors).toEqual(['tenancy: lost track of the PostgreSQL protocol on this connection']);
+}
+
 const statementAnswers = Buffer.concat([bindComplete, dataRow('1'), complete('SELECT 1'), ready('I')]);
 
 describe('WireShimSocket', () => {
@@ -287,9 +294,7 @@ describe('WireShimSocket', () => {
     const arm = shim.arm(OPENING, VALUES);
     shim.disarm(arm);
     expect(internals.outbound(Buffer.concat([bind('s2', arm.tag), execute, sync]))).toEqual(Buffer.alloc(0));
-    expect(shim.destroyed).toBe(true);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(errors).toEqual(['tenancy: lost track of the PostgreSQL protocol on this connection']);
+    await expectLost(shim, errors);
   });
 
   it('closes rather than open a group some other statement started', async () => {
@@ -299,9 +304,7 @@ describe('WireShimSocket', () => {
     expect(internals.outbound(Buffer.concat([bind('s2'), execute, bind('s2', arm.tag), execute, sync]))).toEqual(
       Buffer.alloc(0),
     );
-    expect(shim.destroyed).toBe(true);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(errors).toEqual(['tenancy: lost track of the PostgreSQL protocol on this connection']);
+    await expectLost(shim, errors);
   });
 
   it('closes rather than take out an answer that is not the opening one', async () => {
@@ -312,9 +315,7 @@ describe('WireShimSocket', () => {
     expect(internals.inbound(Buffer.concat([parseComplete, bindComplete, dataRow('1'), complete('SELECT 1')]))).toEqual(
       Buffer.alloc(0),
     );
-    expect(shim.destroyed).toBe(true);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(errors).toEqual(['tenancy: lost track of the PostgreSQL protocol on this connection']);
+    await expectLost(shim, errors);
   });
 
   it('closes when a group ends before its opening was answered', async () => {
