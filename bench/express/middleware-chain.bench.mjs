@@ -8,55 +8,16 @@
 //
 //   pnpm --filter @tenancy/core --filter @tenancy/express build && node bench/express/middleware-chain.bench.mjs
 // BENCH_TIME_MS (default 2000) sets the time per task. Prints a table; writes nothing.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
+import { createExampleTenancy, exampleRequire, importBuilt, memberToken, TENANT_ID } from './example-tenancy.mjs';
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 2_000);
-const SECRET = 'bench-secret-of-the-middleware-benchmark-32+bytes';
-const TENANT_ID = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
-const USER_ID = 'c2a9e0b4-6c3f-4f43-9d5e-6a1c1f7f5e21';
 
-// The very copies of express, jose, @tenancy/express and @tenancy/core the Express example uses (their builds).
-const exampleRequire = createRequire(new URL('../../examples/express-api/package.json', import.meta.url));
-async function importBuilt(name) {
-  const manifestPath = exampleRequire.resolve(`${name}/package.json`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  return import(pathToFileURL(join(dirname(manifestPath), manifest.exports['.'].import.default)).href);
-}
 const express = exampleRequire('express');
-const { SignJWT } = exampleRequire('jose');
 const core = await importBuilt('@tenancy/core');
 const adapter = await importBuilt('@tenancy/express');
-
-// Configured as the Express example configures it.
-const tenancy = core.createTenancy({
-  store: core.createMemoryTenantStore({
-    tenants: [{ id: TENANT_ID, slug: 'acme', name: 'Acme', status: 'active' }],
-    memberships: [{ tenantId: TENANT_ID, userId: USER_ID, roles: ['member'] }],
-  }),
-  strategies: [
-    core.fromSubdomain({ baseDomain: 'localhost' }),
-    core.fromHeader({ name: 'x-tenant', kind: 'slug' }),
-    core.fromJwtClaim({ claim: 'tid' }),
-  ],
-  identity: core.createIdentity({ secret: SECRET, platformAdminClaim: 'platform_admin' }),
-  permissions: core.definePermissions({
-    resources: { project: ['read', 'create', 'update', 'delete'], task: ['read', 'create', 'update', 'delete'] },
-    roles: {
-      viewer: { allow: ['project:read', 'task:read'] },
-      member: { inherits: ['viewer'], allow: ['project:create', 'project:update', 'task:*'] },
-    },
-  }),
-});
-const token = await new SignJWT({ email: 'ada@bench.test', tid: TENANT_ID })
-  .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-  .setSubject(USER_ID)
-  .setIssuedAt()
-  .setExpirationTime('2h')
-  .sign(new TextEncoder().encode(SECRET));
+const tenancy = createExampleTenancy(core);
+const token = await memberToken();
 
 const app = express();
 const rawHeaders = ['Host', 'acme.localhost', 'Authorization', `Bearer ${token}`, 'Connection', 'keep-alive'];

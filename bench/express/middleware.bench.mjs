@@ -18,49 +18,18 @@
 // `--cpu-prof <dir>` writes a V8 CPU profile of each server into <dir>.
 // Prints a summary; writes nothing else. To compare two builds, run the script of each checkout in turn.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createExampleTenancy, exampleRequire, importBuilt, memberToken, TENANT_ID } from './example-tenancy.mjs';
 
-const SECRET = 'bench-secret-of-the-middleware-benchmark-32+bytes';
-const TENANT_ID = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
-const USER_ID = 'c2a9e0b4-6c3f-4f43-9d5e-6a1c1f7f5e21';
 const PATH = '/projects?limit=20';
-
-// The very copies of express, @tenancy/express and @tenancy/core the Express example uses (their builds).
-const exampleRequire = createRequire(new URL('../../examples/express-api/package.json', import.meta.url));
-async function importBuilt(name) {
-  const manifestPath = exampleRequire.resolve(`${name}/package.json`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  return import(pathToFileURL(join(dirname(manifestPath), manifest.exports['.'].import.default)).href);
-}
 
 async function serve(variant) {
   const express = exampleRequire('express');
   const core = await importBuilt('@tenancy/core');
   const adapter = await importBuilt('@tenancy/express');
-  const tenancy = core.createTenancy({
-    store: core.createMemoryTenantStore({
-      tenants: [{ id: TENANT_ID, slug: 'acme', name: 'Acme', status: 'active' }],
-      memberships: [{ tenantId: TENANT_ID, userId: USER_ID, roles: ['member'] }],
-    }),
-    strategies: [
-      core.fromSubdomain({ baseDomain: 'localhost' }),
-      core.fromHeader({ name: 'x-tenant', kind: 'slug' }),
-      core.fromJwtClaim({ claim: 'tid' }),
-    ],
-    identity: core.createIdentity({ secret: SECRET, platformAdminClaim: 'platform_admin' }),
-    permissions: core.definePermissions({
-      resources: { project: ['read', 'create', 'update', 'delete'], task: ['read', 'create', 'update', 'delete'] },
-      roles: {
-        viewer: { allow: ['project:read', 'task:read'] },
-        member: { inherits: ['viewer'], allow: ['project:create', 'project:update', 'task:*'] },
-      },
-    }),
-  });
+  const tenancy = createExampleTenancy(core);
 
   const app = express();
   app.use(express.json());
@@ -124,13 +93,7 @@ async function drive() {
   const rounds = Number(values.rounds);
   const concurrency = Number(values.concurrency);
   if (values.headers !== 'autocannon' && values.headers !== 'browser') throw new Error('--headers autocannon|browser');
-  const { SignJWT } = exampleRequire('jose');
-  const token = await new SignJWT({ email: 'ada@bench.test', tid: TENANT_ID })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(USER_ID)
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(SECRET));
+  const token = await memberToken();
   const headers = {
     host: 'acme.localhost',
     authorization: `Bearer ${token}`,
