@@ -12,7 +12,7 @@
 // Target: scoped >= 85% of unscoped throughput. Writes bench/results/express.json (with --async-context-frame, the
 // servers run with Node 22's --experimental-async-context-frame and the results go to express-async-context-frame.json).
 //
-//   pnpm build && node bench/express/run.mjs [--duration 10] [--connections 50] [--rounds 3] [--breakdown]
+//   pnpm build && node bench/express/run.mjs [--duration 10] [--connections 50] [--rounds 5] [--breakdown]
 // DATABASE_URL is used when set (a superuser URL; a database of its own is created and dropped), else an embedded
 // PostgreSQL from @tenancy/postgres/testing.
 import { spawn } from 'node:child_process';
@@ -29,7 +29,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '3' },
     breakdown: { type: 'boolean', default: false },
     'async-context-frame': { type: 'boolean', default: false },
