@@ -152,9 +152,19 @@ describe('pool safety', () => {
 
     let next = 0;
     let killed = 0;
-    // The first kill hits a unit between two statements, the second one whatever its connection is doing.
+    // The first kill hits a unit between two statements: its own backend, so it is sure to be seen (a random unit
+    // between statements may end with its own error first: a throw, a deadline). The second kill hits whatever some
+    // connection is doing.
+    const killOwnBackend = (i: number) =>
+      tenantDb.withTenant(TENANTS[i % TENANTS.length]!, async (tx) => {
+        const [own] = await tx.execute<{ pid: number }>(dsql`select pg_backend_pid() as pid`);
+        const [row] = await db.sql<[{ ok: boolean }]>`select pg_terminate_backend(${own?.pid ?? 0}) as ok`;
+        if (row?.ok) killed += 1;
+        await tx.execute(dsql`select 1`);
+        violations.push(`unit ${i} ran a statement on its killed backend`);
+      });
     const kill = async () => {
-      const states = killed === 0 ? ['idle in transaction'] : ['idle in transaction', 'active', 'idle'];
+      const states = ['idle in transaction', 'active', 'idle'];
       const [victim] = await db.sql<[{ pid: number }?]>`
         select pid from pg_stat_activity
         where usename = ${fx.login} and datname = ${db.name} and state = any(${states})
@@ -167,13 +177,13 @@ describe('pool safety', () => {
     const worker = async () => {
       while (next < UNITS) {
         const i = next++;
-        if ((i === Math.floor(UNITS / 3) || i === Math.floor((2 * UNITS) / 3)) && killed < 2) {
+        if (i === Math.floor((2 * UNITS) / 3) && killed < 2) {
           for (let tries = 0; tries < 50 && !(await kill()); tries++) await new Promise((r) => setTimeout(r, 1));
         }
         let watchdog: NodeJS.Timeout | undefined;
         try {
           await Promise.race([
-            unit(i),
+            i === Math.floor(UNITS / 3) ? killOwnBackend(i) : unit(i),
             new Promise((_, reject) => {
               watchdog = setTimeout(() => reject(new Error(`unit ${i} (shape ${i % 7}) hung`)), 20_000);
             }),
