@@ -2,6 +2,7 @@ import type { JWTVerifyOptions } from 'jose';
 import { jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { TenancyError } from '../errors/tenancy-error.js';
+import { twinOf, withTwin } from '../method-twin.js';
 import type { Principal } from '../model/principal.js';
 import type { RequestLike } from '../resolve/request-like.js';
 import { extractToken } from './extract-token.js';
@@ -26,12 +27,10 @@ export interface Identity {
   verify(token: string): Promise<Principal>;
 }
 
-// The `authenticate` of an identity `createIdentity()` made carries, under this key, its promise-free twin: it reads
-// only the Authorization and Cookie headers, so `createTenancy()` may hand it an adapter's RequestLike (any other
-// Identity gets a full `Request`), and it answers without a promise for a request without a token or with a token that
-// verified before. The twin sits on the method itself: an identity that replaces `authenticate`
-// (`{ ...identity, authenticate: mine }`) replaces the twin with it, and its own method is called. `Symbol.for`, so an
-// identity from another copy of this package is recognized too; `v1`, so a copy with another shape of twin is not.
+// The `authenticate` of an identity `createIdentity()` made carries, under this key, its promise-free twin (see
+// method-twin.ts): it reads only the Authorization and Cookie headers, so `createTenancy()` may hand it an adapter's
+// RequestLike (any other Identity gets a full `Request`), and it answers without a promise for a request without a
+// token or with a token that verified before. An identity that replaces `authenticate` is answered by its own method.
 const AUTHENTICATE_EAGER = Symbol.for('tenancy.identity.authenticateEager.v1');
 
 /**
@@ -44,8 +43,7 @@ export type EagerAuthenticate = (
 
 /** The promise-free twin of an identity's `authenticate`, when `createIdentity()` made that method. */
 export function eagerAuthenticateOf(identity: Identity): EagerAuthenticate | undefined {
-  const eager = (identity.authenticate as { [AUTHENTICATE_EAGER]?: unknown })[AUTHENTICATE_EAGER];
-  return typeof eager === 'function' ? (eager as EagerAuthenticate) : undefined;
+  return twinOf<EagerAuthenticate>(identity.authenticate, AUTHENTICATE_EAGER);
 }
 
 // Far above any real access token (Supabase, Auth0, Clerk issue 1-2 kB), far below what would cost us to parse.
@@ -142,7 +140,7 @@ export function createIdentity(options: IdentityOptions): Identity {
 
   const authenticate = async (request: Request | RequestLike): Promise<Principal | undefined> =>
     authenticateEager(request);
-  return { verify, authenticate: Object.assign(authenticate, { [AUTHENTICATE_EAGER]: authenticateEager }) };
+  return { verify, authenticate: withTwin(authenticate, AUTHENTICATE_EAGER, authenticateEager) };
 }
 
 function toList(value: string | readonly string[]): string | string[] {

@@ -1,12 +1,11 @@
+import { twinOf, withTwin } from '../method-twin.js';
 import type { Membership } from '../model/membership.js';
 import type { TenantRecord } from '../model/tenant.js';
 
 // A cached store answers most lookups from memory, yet its TenantStore methods must return promises, and every promise
 // and every await costs on the request path (more so once AsyncLocalStorage's promise hooks run). So each lookup method
-// of the cached store carries, under this key, a synchronous twin that answers from the cache alone. The twin sits on
-// the method itself: a store that replaces the method (`{ ...cached, findBySlug: mine }`) replaces the twin with it,
-// and its own method is called. `Symbol.for`, so a store from another copy of this package is recognized too; `v1`,
-// so a copy with another shape of twin is not.
+// of the cached store carries, under this key, a synchronous twin that answers from the cache alone (see
+// method-twin.ts).
 const PEEK = Symbol.for('tenancy.cachedTenantStore.peek.v1');
 
 /** The cached tenant a lookup would answer (`null` for a cached "not found"), or `undefined` when only it can tell. */
@@ -16,12 +15,10 @@ export type MembershipPeek = (tenantId: string, userId: string) => Membership | 
 
 /** Gives the lookup method `method` its synchronous twin. */
 export function withPeek<M extends object, P extends TenantPeek | MembershipPeek>(method: M, peek: P): M {
-  return Object.assign(method, { [PEEK]: peek });
+  return withTwin(method, PEEK, peek);
 }
 
 /** The synchronous twin of a lookup method, or `undefined` for a method of any other store. */
 export function peekOf<P extends TenantPeek | MembershipPeek>(method: unknown): P | undefined {
-  if (typeof method !== 'function') return undefined;
-  const peek = (method as { [PEEK]?: unknown })[PEEK];
-  return typeof peek === 'function' ? (peek as P) : undefined;
+  return twinOf<P>(method, PEEK);
 }

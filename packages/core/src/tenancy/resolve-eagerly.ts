@@ -1,11 +1,10 @@
+import { twinOf, withTwin } from '../method-twin.js';
 import type { RequestLike } from '../resolve/request-like.js';
 import { toFullRequest } from '../resolve/request-like.js';
 import type { ResolvedRequest, ResolveRequestOptions, Tenancy } from './tenancy.js';
 
-// The `resolve` of a tenancy `createTenancy()` made carries, under this key, its promise-free twin. The twin sits on the
-// method itself: a tenancy that replaces `resolve` (`{ ...tenancy, resolve: mine }`) replaces the twin with it, and its
-// own method is called. `Symbol.for`, so a tenancy from another copy of this package is recognized too; `v1`, so a
-// copy with another shape of twin is not.
+// The `resolve` of a tenancy `createTenancy()` made carries, under this key, its promise-free twin (see method-twin.ts):
+// a tenancy that replaces `resolve` (`{ ...tenancy, resolve: mine }`) is answered by its own method.
 const RESOLVE_EAGER = Symbol.for('tenancy.resolveEager.v1');
 
 type EagerResolve<TPermission extends string> = (
@@ -21,7 +20,7 @@ export function withEagerResolve<TPermission extends string>(
   ) => Promise<ResolvedRequest<TPermission>>,
   eager: EagerResolve<TPermission>,
 ): Tenancy<TPermission>['resolve'] {
-  return Object.assign(resolve, { [RESOLVE_EAGER]: eager });
+  return withTwin(resolve, RESOLVE_EAGER, eager);
 }
 
 /**
@@ -47,8 +46,8 @@ export function resolveEagerly<TPermission extends string>(
   request: Request | RequestLike,
   options?: ResolveRequestOptions | undefined,
 ): ResolvedRequest<TPermission> | Promise<ResolvedRequest<TPermission>> {
-  const eager = (tenancy.resolve as { [RESOLVE_EAGER]?: unknown })[RESOLVE_EAGER];
-  if (typeof eager === 'function') return (eager as EagerResolve<TPermission>)(request, options);
+  const eager = twinOf<EagerResolve<TPermission>>(tenancy.resolve, RESOLVE_EAGER);
+  if (eager !== undefined) return eager(request, options);
   // Another Tenancy's promise is made a native one: callers tell the two answers apart with `instanceof Promise`.
   return Promise.resolve(tenancy.resolve(toFullRequest(request), options));
 }
