@@ -53,6 +53,7 @@ const TRANSACTION_CONTROL =
 const TRANSACTION_TAGS = new Set(['BEGIN', 'START TRANSACTION', 'COMMIT', 'PREPARE TRANSACTION', 'DISCARD ALL']);
 
 const CANCEL_WAIT_MS = 2_000;
+const ENDED_IN_ERROR: { readonly command: unknown } = { command: undefined };
 const CLEANUP_WAIT_MS = 10_000;
 
 /**
@@ -103,6 +104,8 @@ export class UnitOfWork implements LaneUnit {
   private savepoints = 0;
   // A statement of the callback was withdrawn by cancel() before it started: returned statements roll back.
   private withdrew = false;
+  // How `endQuery` settled, recorded as it settles (track()), so finish() need not wait a turn for it.
+  private endOutcome: { readonly command: unknown } | undefined;
 
   private constructor(private readonly plan: UnitPlan) {}
 
@@ -165,39 +168,39 @@ export class UnitOfWork implements LaneUnit {
   /** Runs the callback and finishes the unit: pipelined COMMIT when it returned queries, else after its work. */
   async execute<H>(handle: H, fn: (handle: H) => unknown, classify: ClassifyReturned): Promise<unknown> {
     const signal = this.plan.signal;
-    const onAbort = () => this.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const onAbort = signal === undefined ? undefined : () => this.abort(signal.reason);
+    if (onAbort !== undefined) signal?.addEventListener('abort', onAbort, { once: true });
     try {
       let out = fn(handle);
-      if (isThenable(out) && classify(out, this) === 'promise') out = await this.raceAbort(out);
-      const single = isThenable(out);
-      const items = single ? [out] : Array.isArray(out) && out.some(isThenable) ? (out as unknown[]) : undefined;
-      if (items === undefined) {
+      if (isThenable(out)) {
+        const kind = classify(out, this);
+        if (kind !== 'promise') {
+          if (kind === 'foreign') throw foreignQueryError();
+          // The common case, one returned statement: no arrays, no Promise.allSettled.
+          return await this.pipelinedOne(out, kind);
+        }
+        out = await this.raceAbort(out);
+      }
+      if (!Array.isArray(out) || !out.some(isThenable)) {
         this.end('commit');
         await this.finish();
         return out;
       }
+      const items = out as unknown[];
       const kinds = items.map((item) => (isThenable(item) ? classify(item, this) : 'value'));
-      if (kinds.includes('foreign')) {
-        throw new TenancyError(
-          'INVALID_INPUT',
-          'The callback returned a query built on another client, which would run outside this unit of work. Build it with the handle the callback receives.',
-        );
-      }
-      let values: unknown[];
+      if (kinds.includes('foreign')) throw foreignQueryError();
       if (kinds.includes('promise')) {
-        values = await this.raceAbort(Promise.all(items));
+        const values = await this.raceAbort(Promise.all(items));
         this.end('commit');
         await this.finish();
-      } else {
-        values = await this.pipelined(items, kinds);
+        return values;
       }
-      return single ? values[0] : values;
+      return await this.pipelined(items, kinds);
     } catch (error) {
       await this.fail();
       throw error;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
       this.lane?.detach(this);
     }
   }
@@ -205,36 +208,65 @@ export class UnitOfWork implements LaneUnit {
   // Starts the returned queries in order and sends COMMIT right behind the last one, before any result is back:
   // one round trip for the whole unit once its statements are warm.
   private async pipelined(items: unknown[], kinds: ReturnedKind[]): Promise<unknown[]> {
+    let lazy = 0;
+    for (const kind of kinds) if (kind === 'lazy') lazy++;
+    this.startPipeline(items.length, lazy);
+    const started = items.map((item) =>
+      isThenable(item) ? new Promise<unknown>((resolve, reject) => item.then(resolve, reject)) : item,
+    );
+    // No race with the abort signal here: an abort cancels the running statement, and these settle right after.
+    const settled = await Promise.allSettled(started);
+    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    await this.endPipeline(rejected !== undefined, rejected?.reason);
+    return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
+  }
+
+  // `pipelined` for the one statement a callback returned (lazy or issued).
+  private async pipelinedOne(item: PromiseLike<unknown>, kind: ReturnedKind): Promise<unknown> {
+    this.startPipeline(1, kind === 'lazy' ? 1 : 0);
+    let value: unknown;
+    let failed = false;
+    let reason: unknown;
+    try {
+      // Started here and now, like every returned statement (`then` starts a lazy query).
+      value = await new Promise<unknown>((resolve, reject) => item.then(resolve, reject));
+    } catch (error) {
+      failed = true;
+      reason = error;
+    }
+    await this.endPipeline(failed, reason);
+    return value;
+  }
+
+  // Before the returned statements start: `lazy` of them will start (each counts `commitAfter` down, and the last
+  // one ends the unit; see wrap()), and a unit of one such statement may go out merged with its opening.
+  private startPipeline(count: number, lazy: number): void {
     this.pipelining = true;
-    this.commitAfter = kinds.filter((k) => k === 'lazy').length;
+    this.commitAfter = lazy;
     const plan = this.plan;
     this.mergeable =
-      items.length === 1 &&
-      this.commitAfter === 1 &&
+      count === 1 &&
+      lazy === 1 &&
       !this.openingSent &&
       plan.merge !== false &&
       plan.signal === undefined &&
       plan.begin === 'begin' &&
       plan.prepare &&
       plan.runtime.openingStatement !== undefined;
-    const started = items.map((item) =>
-      isThenable(item) ? new Promise<unknown>((resolve, reject) => item.then(resolve, reject)) : item,
-    );
-    // Nothing to wait for: COMMIT now. (Returned statements each count down `commitAfter` when started, and the last
-    // one ends the unit; see wrap().)
-    if (!kinds.includes('lazy')) this.end('commit');
-    // No race with the abort signal here: an abort cancels the running statement, and these settle right after.
-    const settled = await Promise.allSettled(started);
-    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    // Nothing to wait for: COMMIT now.
+    if (lazy === 0) this.end('commit');
+  }
+
+  // After the returned statements settled: the unit's end, then the error that matters most, if any.
+  private async endPipeline(failed: boolean, reason: unknown): Promise<void> {
     // A returned query that never reached this unit (a cache hit, an error before it was sent) leaves no COMMIT.
-    if (this.endQuery === undefined) this.end(rejected || this.abortReason !== undefined ? 'rollback' : 'commit');
+    if (this.endQuery === undefined) this.end(failed || this.abortReason !== undefined ? 'rollback' : 'commit');
     const committed = await this.finish(false);
     if (!committed && this.abortReason !== undefined) throw this.abortReason;
     // The root cause first: after a failed opening the statements' own errors (25P02, 42501) are consequences.
     if (this.openingError !== undefined) throw this.openingError;
-    if (rejected) throw rejected.reason;
+    if (failed) throw reason;
     if (!committed) throw this.rolledBackError();
-    return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
   }
 
   private statement(text: string, params: readonly unknown[], kind: Kind, simple = false): InternalQuery {
@@ -447,12 +479,14 @@ export class UnitOfWork implements LaneUnit {
     q.resolve = (result: unknown) => {
       resolve(result);
       if (!this.tracked.has(q)) return;
+      if (q === this.endQuery) this.endOutcome = { command: (result as { command?: unknown } | null)?.command };
       if (q[INTERNAL] !== true) this.checkTags(result);
       this.untrack(q);
     };
     q.reject = (error: unknown) => {
       reject(error);
       if (!this.tracked.has(q)) return;
+      if (q === this.endQuery) this.endOutcome = ENDED_IN_ERROR;
       if (this.firstError === undefined) this.firstError = error;
       this.untrack(q);
       if (isConnectionError(error)) this.markDead();
@@ -505,12 +539,19 @@ export class UnitOfWork implements LaneUnit {
   private async finish(strict = true): Promise<boolean> {
     let command: unknown;
     let endFailed = false;
-    try {
-      command = ((await this.endQuery) as { command?: unknown } | undefined)?.command;
-    } catch {
-      endFailed = true;
+    // Usually the end's answer is in already (a merged unit's end is its statement, which was awaited): no await.
+    const outcome = this.endOutcome;
+    if (outcome !== undefined) {
+      endFailed = outcome === ENDED_IN_ERROR;
+      command = outcome.command;
+    } else {
+      try {
+        command = ((await this.endQuery) as { command?: unknown } | undefined)?.command;
+      } catch {
+        endFailed = true;
+      }
     }
-    await this.whenIdle();
+    if (this.tracked.size > 0) await this.whenIdle();
     if (this.dead) {
       this.state = 'done';
       throw this.connectionLost();
@@ -698,6 +739,13 @@ function isConnectionError(error: unknown): boolean {
 }
 
 function ignore(): void {}
+
+function foreignQueryError(): TenancyError {
+  return new TenancyError(
+    'INVALID_INPUT',
+    'The callback returned a query built on another client, which would run outside this unit of work. Build it with the handle the callback receives.',
+  );
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

@@ -30,31 +30,37 @@ let defaults: RuntimeConfig | undefined;
  * const rows = await withTenantSql(sql, { tenantId, userId }, (sql) => sql`select * from projects where id = ${id}`);
  * @see https://github.com/tenancy/tenancy/blob/main/docs/drizzle.md#raw-postgresjs
  */
+// Not async: the unit's own promise goes to the caller (see createTenantDb); what throws first rejects it.
 // biome-ignore lint/complexity/noBannedTypes: `{}` is postgres.js's own default for "no custom types"
-export async function withTenantSql<R, TTypes extends Record<string, unknown> = {}>(
+export function withTenantSql<R, TTypes extends Record<string, unknown> = {}>(
   client: postgres.Sql<TTypes>,
   tenant: string | TenantIdentity,
   fn: (sql: TenantSql<TTypes>) => R,
   options: WithTenantSqlOptions = {},
 ): Promise<UnitResult<R>> {
-  if (typeof client !== 'function' || typeof client.reserve !== 'function') {
-    throw new TenancyError('INVALID_CONFIG', 'withTenantSql() needs a postgres.js client: postgres(url, options).');
+  let unit: UnitOfWork;
+  try {
+    if (typeof client !== 'function' || typeof client.reserve !== 'function') {
+      throw new TenancyError('INVALID_CONFIG', 'withTenantSql() needs a postgres.js client: postgres(url, options).');
+    }
+    const runtime = runtimeFor(options.config);
+    const values = settingValuesFor(typeof tenant === 'string' ? { tenantId: tenant } : tenant, runtime);
+    const sql = client as unknown as postgres.Sql;
+    const merge = options.mergeUnits !== false;
+    if (merge) installWireShim(sql);
+    unit = UnitOfWork.open({
+      client: sql,
+      runtime,
+      values,
+      begin: beginStatement(options),
+      prepare: sql.options.prepare !== false,
+      merge,
+      signal: options.signal,
+    });
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const runtime = runtimeFor(options.config);
-  const values = settingValuesFor(typeof tenant === 'string' ? { tenantId: tenant } : tenant, runtime);
-  const sql = client as unknown as postgres.Sql;
-  const merge = options.mergeUnits !== false;
-  if (merge) installWireShim(sql);
-  const unit = UnitOfWork.open({
-    client: sql,
-    runtime,
-    values,
-    begin: beginStatement(options),
-    prepare: sql.options.prepare !== false,
-    merge,
-    signal: options.signal,
-  });
-  return (await unit.execute(createTenantSql<TTypes>(unit), fn, classifyRawReturned)) as UnitResult<R>;
+  return unit.execute(createTenantSql<TTypes>(unit), fn, classifyRawReturned) as Promise<UnitResult<R>>;
 }
 
 function runtimeFor(config: TenantDbConfig | undefined): RuntimeConfig {
