@@ -92,12 +92,25 @@ export interface Arm {
 }
 
 interface ArmState extends Arm {
+  /** The number in the tag, which is how the outgoing Bind finds the arm. */
+  readonly id: number;
   readonly opening: OpeningStatement;
   readonly bind: Buffer;
   /** The statement's Parse name when postgres.js prepares it in the same step; the opening goes in front of that. */
   parseName: string | undefined;
   anchored: boolean;
   written: boolean;
+}
+
+/** An armed statement in an outgoing chunk (see `outbound`). */
+interface Edit {
+  /** Where its first message (Parse or Bind) starts. */
+  readonly at: number;
+  /** The opening's messages, written in front of it; none when the opening went in front of its Parse. */
+  readonly opening: readonly Buffer[] | undefined;
+  /** The portal name of its Bind (`-1` for a Parse): removed, leaving the unnamed portal. */
+  readonly portalStart: number;
+  readonly portalEnd: number;
 }
 
 interface Group {
@@ -117,7 +130,7 @@ export class WireShimSocket extends net.Socket {
   private bypass = false;
   // Opening statements whose Parse went out on this connection.
   private readonly prepared = new Set<string>();
-  private readonly byTag = new Map<string, ArmState>();
+  private readonly byTag = new Map<number, ArmState>();
   private readonly byParse = new Map<string, ArmState>();
   private arms = 0;
   // Arms whose statement postgres.js is building right now (see `anchor`).
@@ -164,8 +177,10 @@ export class WireShimSocket extends net.Socket {
    * once postgres.js has built it.
    */
   arm(opening: OpeningStatement, values: readonly string[]): Arm {
+    const id = ++this.arms;
     const state: ArmState = {
-      tag: `${TAG_PREFIX}${++this.arms}`,
+      tag: `${TAG_PREFIX}${id}`,
+      id,
       opening,
       bind: openingBind(opening.name, values),
       parseName: undefined,
@@ -173,7 +188,7 @@ export class WireShimSocket extends net.Socket {
       written: false,
     };
     this.unanchored++;
-    this.byTag.set(state.tag, state);
+    this.byTag.set(id, state);
     return state;
   }
 
@@ -201,7 +216,7 @@ export class WireShimSocket extends net.Socket {
       state.anchored = true;
       this.unanchored--;
     }
-    this.byTag.delete(state.tag);
+    this.byTag.delete(state.id);
     if (state.parseName !== undefined && this.byParse.get(state.parseName) === state) {
       this.byParse.delete(state.parseName);
     }
@@ -280,19 +295,18 @@ export class WireShimSocket extends net.Socket {
       this.syncsSent++;
       pos = buf.readUInt32BE(0);
     }
-    let parts: Buffer[] | undefined;
-    let from = 0;
+    // Armed statements found in this chunk: where each starts, the opening to write in front of it, and where the
+    // portal name of its Bind lies (renamed to the unnamed portal). Written out in one piece at the end.
+    let edits: Edit[] | undefined;
     while (pos < buf.length) {
       if (buf.length - pos < 5) return this.giveUp(buf);
       const type = buf[pos] as number;
       const end = pos + 1 + buf.readUInt32BE(pos + 1);
       if (end > buf.length) return this.giveUp(buf);
-      let opening: Buffer[] | undefined;
-      let replacement: Buffer | undefined;
       if (type === S || type === Q || type === F) {
         this.syncsSent++;
         // A statement that never got to its Bind (its Parse or the opening failed): its arm ends with its group.
-        if (this.groupArm !== undefined) this.byTag.delete(this.groupArm.tag);
+        if (this.groupArm !== undefined) this.byTag.delete(this.groupArm.id);
         this.groupStarted = false;
         this.groupArm = undefined;
       } else if (type === P) {
@@ -300,38 +314,32 @@ export class WireShimSocket extends net.Socket {
         if (arm !== undefined) {
           this.byParse.delete(arm.parseName as string);
           if (this.groupStarted) return this.lost();
-          opening = this.open(arm);
+          edits ??= [];
+          edits.push({ at: pos, opening: this.open(arm), portalStart: -1, portalEnd: -1 });
         }
         this.groupStarted = true;
       } else if (type === B) {
-        if (buf.compare(TAG_BYTES, 0, TAG_BYTES.length, pos + 5, pos + 5 + TAG_BYTES.length) === 0) {
+        if (hasTagPrefix(buf, pos + 5)) {
           const portalEnd = buf.indexOf(0, pos + 5);
-          const arm = this.byTag.get(buf.toString('latin1', pos + 5, portalEnd));
+          const arm = this.byTag.get(tagNumber(buf, pos + 5 + TAG_BYTES.length, portalEnd));
           if (arm === undefined) return this.lost();
-          this.byTag.delete(arm.tag);
+          this.byTag.delete(arm.id);
+          let opening: Buffer[] | undefined;
           if (this.groupArm !== arm) {
             // Not opened at its Parse: it must start its group, or the opening's answers would not come first.
             if (this.groupStarted || arm.parseName !== undefined) return this.lost();
             opening = this.open(arm);
           }
-          replacement = unnamedPortal(buf, portalEnd + 1, end);
+          edits ??= [];
+          edits.push({ at: pos, opening, portalStart: pos + 5, portalEnd });
         }
         this.groupStarted = true;
       } else if (type !== H) {
         this.groupStarted = true;
       }
-      if (opening !== undefined || replacement !== undefined) {
-        parts ??= [];
-        parts.push(buf.subarray(from, pos));
-        if (opening !== undefined) parts.push(...opening);
-        parts.push(replacement ?? buf.subarray(pos, end));
-        from = end;
-      }
       pos = end;
     }
-    if (parts === undefined) return buf;
-    parts.push(buf.subarray(from));
-    return Buffer.concat(parts);
+    return edits === undefined ? buf : applyEdits(buf, edits);
   }
 
   // The opening's messages, in front of the statement that starts a group; its answers will come first in that group.
@@ -439,9 +447,13 @@ export class WireShimSocket extends net.Socket {
         }
       }
       if (out !== undefined) {
-        parts ??= [];
-        parts.push(buf.subarray(from, pos));
-        if (out.length > 0) parts.push(out);
+        // Dropped right where the last cut ended (the opening's answers at the start of a chunk, the usual case):
+        // nothing to copy, the result starts further on.
+        if (out.length > 0 || pos !== from) {
+          parts ??= [];
+          parts.push(buf.subarray(from, pos));
+          if (out.length > 0) parts.push(out);
+        }
         from = end;
       }
       pos = end;
@@ -485,12 +497,17 @@ function cString(buf: Buffer, at: number): string {
   return buf.toString('utf8', at, end < 0 ? buf.length : end);
 }
 
-// The opening's Bind: the unnamed portal, the opening statement, every value as text.
+// The opening's Bind: the unnamed portal, the opening statement, every value as text. Built for every unit: ASCII
+// values (uuids, digits, role names) are copied character by character, without a trip through the utf8 encoder.
 function openingBind(name: string, values: readonly string[]): Buffer {
   const nameLength = Buffer.byteLength(name);
   let length = 4 + 1 + nameLength + 1 + 2 + 2 + 2;
-  const lengths = values.map((value) => Buffer.byteLength(value));
-  for (const valueLength of lengths) length += 4 + valueLength;
+  const lengths: number[] = [];
+  for (const value of values) {
+    const valueLength = asciiLength(value);
+    lengths.push(valueLength);
+    length += 4 + (valueLength < 0 ? Buffer.byteLength(value) : valueLength);
+  }
   const out = Buffer.allocUnsafe(1 + length);
   out[0] = B;
   out.writeUInt32BE(length, 1);
@@ -500,22 +517,81 @@ function openingBind(name: string, values: readonly string[]): Buffer {
   out[at++] = 0;
   at = out.writeUInt16BE(0, at);
   at = out.writeUInt16BE(values.length, at);
-  values.forEach((value, i) => {
-    at = out.writeInt32BE(lengths[i] as number, at);
-    at += out.write(value, at, 'utf8');
-  });
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as string;
+    const ascii = lengths[i] as number;
+    if (ascii < 0) {
+      const written = Buffer.byteLength(value);
+      at = out.writeInt32BE(written, at);
+      at += out.write(value, at, 'utf8');
+    } else {
+      at = out.writeInt32BE(ascii, at);
+      for (let c = 0; c < ascii; c++) out[at + c] = value.charCodeAt(c);
+      at += ascii;
+    }
+  }
   out.writeUInt16BE(0, at);
   return out;
 }
 
-// A Bind to the unnamed portal, from the rest of a tagged one (from its statement name on).
-function unnamedPortal(buf: Buffer, rest: number, end: number): Buffer {
-  const out = Buffer.allocUnsafe(6 + end - rest);
-  out[0] = B;
-  out.writeUInt32BE(out.length - 1, 1);
-  out[5] = 0;
-  buf.copy(out, 6, rest, end);
+// The length of an ASCII string, or -1 when it has any other character.
+function asciiLength(value: string): number {
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) > 0x7f) return -1;
+  }
+  return value.length;
+}
+
+// One chunk with its edits applied, in one allocation: each opening in front of its statement, and each tagged Bind
+// (`B`, length, portal name) rewritten to name the unnamed portal.
+function applyEdits(buf: Buffer, edits: readonly Edit[]): Buffer {
+  let total = buf.length;
+  for (const edit of edits) {
+    for (const part of edit.opening ?? NO_PARTS) total += part.length;
+    if (edit.portalStart >= 0) total -= edit.portalEnd - edit.portalStart;
+  }
+  const out = Buffer.allocUnsafe(total);
+  let from = 0;
+  let at = 0;
+  for (const edit of edits) {
+    at += buf.copy(out, at, from, edit.at);
+    for (const part of edit.opening ?? NO_PARTS) at += part.copy(out, at);
+    if (edit.portalStart < 0) {
+      from = edit.at;
+      continue;
+    }
+    const length = buf.readUInt32BE(edit.at + 1) - (edit.portalEnd - edit.portalStart);
+    out[at] = B;
+    out.writeUInt32BE(length, at + 1);
+    at += 5;
+    // The portal name's terminator stays: an empty name.
+    from = edit.portalEnd;
+  }
+  buf.copy(out, at, from);
   return out;
+}
+
+const NO_PARTS: readonly Buffer[] = [];
+
+// postgres.js binds only the unnamed portal, so a portal name starting with the tag prefix is an armed statement.
+function hasTagPrefix(buf: Buffer, at: number): boolean {
+  if (at + TAG_BYTES.length > buf.length) return false;
+  for (let i = 0; i < TAG_BYTES.length; i++) {
+    if (buf[at + i] !== TAG_BYTES[i]) return false;
+  }
+  return true;
+}
+
+// The arm number after the tag prefix (decimal digits up to `end`); -1 when it is not one.
+function tagNumber(buf: Buffer, from: number, end: number): number {
+  if (end <= from || end - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < end; i++) {
+    const digit = (buf[i] as number) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
 }
 
 // The same ErrorResponse with a retry routine renamed (`tenancy:<routine>`), so postgres.js does not retry.
