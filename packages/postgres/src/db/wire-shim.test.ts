@@ -2,6 +2,7 @@
 // takes out, what it does with errors, and that the answer does not depend on how the bytes are split.
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { SettingValues } from './runtime-config.js';
 import type { Arm } from './wire-shim.js';
 import { OPENING_MARKER, openingStatement, WireShimSocket } from './wire-shim.js';
 
@@ -59,7 +60,7 @@ const error = (fields: Record<string, string>) =>
   msg('E', Buffer.concat([...Object.entries(fields).map(([k, v]) => Buffer.from(`${k}${v}\0`)), Buffer.from([0])]));
 
 const OPENING = openingStatement(`${OPENING_MARKER} select pg_catalog.set_config('tenancy.tenant_id', $1, true)`);
-const VALUES = ['t-1', '', '', 'app'] as const;
+const VALUES: SettingValues = ['t-1', '', '', 'app'];
 
 // The opening's Bind as the socket writes it: the unnamed portal, the opening statement, the values as text.
 const openingBind = (values: readonly string[] = VALUES) =>
@@ -116,7 +117,7 @@ function receive(internals: ShimInternals, stream: Buffer, at: number): Buffer {
 }
 
 // Arms `shim` and writes the armed prepared statement s2 (Bind tagged with the arm's portal).
-function writeArmed(shim: WireShimSocket, internals: ShimInternals, values: readonly string[] = VALUES): Buffer {
+function writeArmed(shim: WireShimSocket, internals: ShimInternals, values: SettingValues = VALUES): Buffer {
   const arm: Arm = shim.arm(OPENING, values);
   shim.anchor(arm, undefined);
   return internals.outbound(Buffer.concat([bind('s2', arm.tag), execute, sync]));
@@ -158,10 +159,26 @@ describe('WireShimSocket', () => {
       Buffer.concat([OPENING.parse, openingBind(), execute, bind('s2'), execute, sync]),
     );
     internals.inbound(Buffer.concat([openingAnswers(true), statementAnswers]));
-    const values = ['t-2', 'u-1', 'w-1', 'app'];
+    const values: SettingValues = ['t-2', 'u-1', 'w-1', 'app'];
     expect(writeArmed(shim, internals, values)).toEqual(
       Buffer.concat([openingBind(values), execute, bind('s2'), execute, sync]),
     );
+  });
+
+  it('encodes every value of the opening, multi-byte text and each role alike', () => {
+    const { shim, internals } = startedShim();
+    const rounds: SettingValues[] = [
+      ['café-é', '', '', 'app'],
+      ['t-3', 'u-é', '', 'platform'],
+      ['t-4', '', 'w-€', 'app'],
+      ['', '', '', 'platform'],
+    ];
+    rounds.forEach((values, i) => {
+      const written = writeArmed(shim, internals, values);
+      const expected = [openingBind(values), execute, bind('s2'), execute, sync];
+      expect(written).toEqual(Buffer.concat(i === 0 ? [OPENING.parse, ...expected] : expected));
+      internals.inbound(Buffer.concat([openingAnswers(i === 0), statementAnswers]));
+    });
   });
 
   it.each([0, 1, 3, 5, 6, 7, 12, 20, 31, 40])(

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type postgres from 'postgres';
+import type { SettingValues } from './runtime-config.js';
 
 // The single-Sync unit of work. postgres.js ends every statement with its own Sync, and every Sync costs the server a
 // ReadyForQuery and a flush and the client a wake-up: three per unit (opening, statement, COMMIT) where a bare query
@@ -71,6 +72,10 @@ const EXECUTE_OPENING = Buffer.from([0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0]);
 export interface OpeningStatement {
   readonly name: string;
   readonly parse: Buffer;
+  /** What every Bind of it starts with after its length: the unnamed portal, the name, no formats, 4 values. */
+  readonly bindHead: Buffer;
+  /** The encoded role values seen so far (two at most: the app role and the platform role). */
+  readonly roles: Map<string, Buffer>;
 }
 
 let openingCount = 0;
@@ -82,7 +87,8 @@ let openingCount = 0;
 export function openingStatement(text: string): OpeningStatement {
   const name = `tenancy_open_${++openingCount}`;
   const body = Buffer.concat([Buffer.from(`${name}\0${text}\0`), Buffer.from([0, 0])]);
-  return { name, parse: message(P, body) };
+  const bindHead = Buffer.concat([Buffer.from(`\0${name}\0`), Buffer.from([0, 0, 0, OPENING_COLUMNS])]);
+  return { name, parse: message(P, body), bindHead, roles: new Map() };
 }
 
 /** One armed statement: the opening that goes in front of it (see `WireShimSocket.arm`). */
@@ -176,13 +182,13 @@ export class WireShimSocket extends net.Socket {
    * The statement is the one whose Bind names the returned `tag` as its portal, or whose Parse is named by `anchor`
    * once postgres.js has built it.
    */
-  arm(opening: OpeningStatement, values: readonly string[]): Arm {
+  arm(opening: OpeningStatement, values: SettingValues): Arm {
     const id = ++this.arms;
     const state: ArmState = {
       tag: `${TAG_PREFIX}${id}`,
       id,
       opening,
-      bind: openingBind(opening.name, values),
+      bind: openingBind(opening, values),
       parseName: undefined,
       anchored: false,
       written: false,
@@ -497,49 +503,36 @@ function cString(buf: Buffer, at: number): string {
   return buf.toString('utf8', at, end < 0 ? buf.length : end);
 }
 
-// The opening's Bind: the unnamed portal, the opening statement, every value as text. Built for every unit: ASCII
-// values (uuids, digits, role names) are copied character by character, without a trip through the utf8 encoder.
-function openingBind(name: string, values: readonly string[]): Buffer {
-  const nameLength = Buffer.byteLength(name);
-  let length = 4 + 1 + nameLength + 1 + 2 + 2 + 2;
-  const lengths: number[] = [];
-  for (const value of values) {
-    const valueLength = asciiLength(value);
-    lengths.push(valueLength);
-    length += 4 + (valueLength < 0 ? Buffer.byteLength(value) : valueLength);
+// The opening's Bind: the unnamed portal, the opening statement, every value as text (tenant, user, workspace,
+// role). Built for every unit, so only what varies is encoded: the head and the role's bytes are the opening's, and
+// an absent user or workspace is an empty value with nothing to write.
+function openingBind(opening: OpeningStatement, values: SettingValues): Buffer {
+  const [tenant, user, workspace, role] = values;
+  let roleBytes = opening.roles.get(role);
+  if (roleBytes === undefined) {
+    roleBytes = Buffer.from(role, 'utf8');
+    opening.roles.set(role, roleBytes);
   }
+  const tenantLength = Buffer.byteLength(tenant, 'utf8');
+  const userLength = user === '' ? 0 : Buffer.byteLength(user, 'utf8');
+  const workspaceLength = workspace === '' ? 0 : Buffer.byteLength(workspace, 'utf8');
+  const head = opening.bindHead;
+  // Length field, head, four value lengths and values, the result-format count.
+  const length = 4 + head.length + 16 + tenantLength + userLength + workspaceLength + roleBytes.length + 2;
   const out = Buffer.allocUnsafe(1 + length);
   out[0] = B;
   out.writeUInt32BE(length, 1);
-  let at = 5;
-  out[at++] = 0;
-  at += out.write(name, at, 'utf8');
-  out[at++] = 0;
-  at = out.writeUInt16BE(0, at);
-  at = out.writeUInt16BE(values.length, at);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as string;
-    const ascii = lengths[i] as number;
-    if (ascii < 0) {
-      const written = Buffer.byteLength(value);
-      at = out.writeInt32BE(written, at);
-      at += out.write(value, at, 'utf8');
-    } else {
-      at = out.writeInt32BE(ascii, at);
-      for (let c = 0; c < ascii; c++) out[at + c] = value.charCodeAt(c);
-      at += ascii;
-    }
-  }
+  let at = 5 + head.copy(out, 5);
+  at = out.writeInt32BE(tenantLength, at);
+  at += out.write(tenant, at, tenantLength, 'utf8');
+  at = out.writeInt32BE(userLength, at);
+  if (userLength > 0) at += out.write(user, at, userLength, 'utf8');
+  at = out.writeInt32BE(workspaceLength, at);
+  if (workspaceLength > 0) at += out.write(workspace, at, workspaceLength, 'utf8');
+  at = out.writeInt32BE(roleBytes.length, at);
+  at += roleBytes.copy(out, at);
   out.writeUInt16BE(0, at);
   return out;
-}
-
-// The length of an ASCII string, or -1 when it has any other character.
-function asciiLength(value: string): number {
-  for (let i = 0; i < value.length; i++) {
-    if (value.charCodeAt(i) > 0x7f) return -1;
-  }
-  return value.length;
 }
 
 // One chunk with its edits applied, in one allocation: each opening in front of its statement, and each tagged Bind
