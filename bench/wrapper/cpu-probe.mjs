@@ -1,5 +1,13 @@
 // Client CPU per call, sequential on one connection: process CPU time over N calls of each variant (after warm-up).
 // Usage: node bench/wrapper/cpu-probe.mjs [variant ...]   (the wrapper benchmark's database must exist)
+//
+// With CALLS set it runs one variant WARMUP (default 8000) + CALLS times and prints nothing: a fixed workload to count
+// instructions with, deterministic whatever else the machine does. Main thread only (V8 compiles and collects on
+// others), per call = (instructions at CALLS=4000 - instructions at CALLS=1000) / 3000:
+//   CALLS=1000 valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file=cg.1000 \
+//     node bench/wrapper/cpu-probe.mjs raw        (then CALLS=4000 ... cg.4000)
+//   grep ^totals cg.1000-01 cg.4000-01
+// The warm-up matters: V8 keeps compiling the wrapper's and the driver's functions for about 9,000 calls.
 import { and, eq, placeholder } from 'drizzle-orm';
 import { integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
@@ -41,6 +49,13 @@ const all = {
     withTenantSql(login, t, (sql) => sql`select name from items where tenant_id = ${t} and id = ${id}`, { config }),
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
+if (process.env.CALLS !== undefined) {
+  const fn = all[names[0]];
+  const total = Number(process.env.WARMUP ?? 8000) + Number(process.env.CALLS);
+  for (let i = 0; i < total; i++) await fn(tenantId(1 + (i % 9999)), 1 + (i % 999));
+  await Promise.all([owner.end(), login.end()]);
+  process.exit(0);
+}
 const best = {};
 for (let round = 0; round < ROUNDS; round++) {
   for (const name of names) {
