@@ -169,7 +169,7 @@ function wrapper(r) {
     '## Tenant-scoped database (`withTenant`) against an unscoped query',
     '',
     `${fmt(r.setup?.tenants)} tenants x ${fmt((r.setup?.tenants ?? 0) * (r.setup?.rowsPerTenant ?? 0))} rows; a single-row read by`,
-    'primary key. Latency: p50/p99 over interleaved rounds on one connection; round trips counted by the TCP proxy of',
+    `primary key. Latency: p50/p99 over interleaved rounds on one connection${r.setup?.latency?.warmupCallsPerVariant ? `, after ${fmt(r.setup.latency.warmupCallsPerVariant)} warm-up calls per variant` : ''}; round trips counted by the TCP proxy of`,
     '`@tenancy/postgres/testing`; throughput: 50 concurrent callers on a pool of 10. Targets: p50 within 1.25x and p99',
     'within 1.5x of the unscoped Drizzle query; the naive pattern about 3x. `bench/wrapper/run.mjs`.',
     '',
