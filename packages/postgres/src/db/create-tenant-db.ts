@@ -139,8 +139,7 @@ export function createTenantDb<TSchema extends Record<string, unknown> = Record<
   const platformHandles = platformClient && createDrizzleHandles<TSchema>(platformClient, drizzleOptions);
   const prepareFor = (c: postgres.Sql) => options.prepare ?? c.options.prepare !== false;
 
-  // Not async: the unit's own promise goes to the caller, one promise and no extra turns per unit of work. Whatever
-  // throws before the unit runs (a bad tenant id, no tenant in context, an aborted signal) rejects it all the same.
+  // The values are computed inside the unit's start, so a bad id or a missing tenant rejects the unit's promise.
   function unitFor<R>(
     c: postgres.Sql,
     handles: DrizzleHandles<TSchema>,
@@ -148,21 +147,18 @@ export function createTenantDb<TSchema extends Record<string, unknown> = Record<
     fn: (db: TenantDatabase<TSchema>) => R,
     unitOptions: UnitOfWorkOptions | undefined,
   ): Promise<UnitResult<R>> {
-    let unit: UnitOfWork;
-    try {
-      unit = UnitOfWork.open({
-        client: c,
-        runtime,
-        values: values(),
-        begin: beginStatement(unitOptions),
-        prepare: prepareFor(c),
-        merge,
-        signal: unitOptions?.signal,
-      });
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return unit.execute(handles.handleFor(unit), fn, classifyDrizzleReturned) as Promise<UnitResult<R>>;
+    const plan = () => ({
+      client: c,
+      runtime,
+      values: values(),
+      begin: beginStatement(unitOptions),
+      prepare: prepareFor(c),
+      merge,
+      signal: unitOptions?.signal,
+    });
+    return UnitOfWork.run(plan, (unit) => handles.handleFor(unit), fn, classifyDrizzleReturned) as Promise<
+      UnitResult<R>
+    >;
   }
 
   return {

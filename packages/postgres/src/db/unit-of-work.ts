@@ -120,6 +120,26 @@ export class UnitOfWork implements LaneUnit {
     return unit;
   }
 
+  /**
+   * Opens a unit on the plan `makePlan()` builds and runs `fn` with the handle `handleFor` makes for it. Returns the
+   * unit's own promise, with no async frame around it; whatever throws before the unit runs (a bad tenant id, no
+   * tenant in context, an aborted signal) rejects it, as it would from an async function.
+   */
+  static run<H>(
+    makePlan: () => UnitPlan,
+    handleFor: (unit: UnitOfWork) => H,
+    fn: (handle: H) => unknown,
+    classify: ClassifyReturned,
+  ): Promise<unknown> {
+    let unit: UnitOfWork;
+    try {
+      unit = UnitOfWork.open(makePlan());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return unit.execute(handleFor(unit), fn, classify);
+  }
+
   /** A user statement from SQL text and parameters (what Drizzle's session sends). */
   unsafe(text: string, params: readonly unknown[] | undefined): InternalQuery {
     return this.statement(text, params ?? [], 'user');

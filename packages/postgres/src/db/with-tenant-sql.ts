@@ -30,7 +30,6 @@ let defaults: RuntimeConfig | undefined;
  * const rows = await withTenantSql(sql, { tenantId, userId }, (sql) => sql`select * from projects where id = ${id}`);
  * @see https://github.com/tenancy/tenancy/blob/main/docs/drizzle.md#raw-postgresjs
  */
-// Not async: the unit's own promise goes to the caller (see createTenantDb); what throws first rejects it.
 // biome-ignore lint/complexity/noBannedTypes: `{}` is postgres.js's own default for "no custom types"
 export function withTenantSql<R, TTypes extends Record<string, unknown> = {}>(
   client: postgres.Sql<TTypes>,
@@ -38,8 +37,8 @@ export function withTenantSql<R, TTypes extends Record<string, unknown> = {}>(
   fn: (sql: TenantSql<TTypes>) => R,
   options: WithTenantSqlOptions = {},
 ): Promise<UnitResult<R>> {
-  let unit: UnitOfWork;
-  try {
+  // Everything that can throw runs inside the unit's start (UnitOfWork.run), so it rejects the returned promise.
+  const plan = () => {
     if (typeof client !== 'function' || typeof client.reserve !== 'function') {
       throw new TenancyError('INVALID_CONFIG', 'withTenantSql() needs a postgres.js client: postgres(url, options).');
     }
@@ -48,7 +47,7 @@ export function withTenantSql<R, TTypes extends Record<string, unknown> = {}>(
     const sql = client as unknown as postgres.Sql;
     const merge = options.mergeUnits !== false;
     if (merge) installWireShim(sql);
-    unit = UnitOfWork.open({
+    return {
       client: sql,
       runtime,
       values,
@@ -56,11 +55,11 @@ export function withTenantSql<R, TTypes extends Record<string, unknown> = {}>(
       prepare: sql.options.prepare !== false,
       merge,
       signal: options.signal,
-    });
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return unit.execute(createTenantSql<TTypes>(unit), fn, classifyRawReturned) as Promise<UnitResult<R>>;
+    };
+  };
+  return UnitOfWork.run(plan, (unit) => createTenantSql<TTypes>(unit), fn, classifyRawReturned) as Promise<
+    UnitResult<R>
+  >;
 }
 
 function runtimeFor(config: TenantDbConfig | undefined): RuntimeConfig {
