@@ -523,15 +523,20 @@ export class UnitOfWork implements LaneUnit {
   }
 
   private checkTags(result: unknown): void {
-    const results = Array.isArray(result) && isResultList(result) ? result : [result];
-    for (const r of results) {
-      const command = (r as { command?: unknown } | null)?.command;
-      if (typeof command === 'string' && TRANSACTION_TAGS.has(command) && this.poisoned === undefined) {
-        this.poisoned = new TenancyError(
-          'INVALID_INPUT',
-          `A statement inside the unit of work ran ${command}; the unit owns the transaction. Its connection is discarded.`,
-        );
-      }
+    if (Array.isArray(result) && isResultList(result)) {
+      for (const r of result) this.checkTag(r);
+    } else {
+      this.checkTag(result);
+    }
+  }
+
+  private checkTag(result: unknown): void {
+    const command = (result as { command?: unknown } | null)?.command;
+    if (typeof command === 'string' && TRANSACTION_TAGS.has(command) && this.poisoned === undefined) {
+      this.poisoned = new TenancyError(
+        'INVALID_INPUT',
+        `A statement inside the unit of work ran ${command}; the unit owns the transaction. Its connection is discarded.`,
+      );
     }
   }
 
@@ -775,9 +780,12 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-// postgres.js answers a multi-statement simple query with an array of results, each carrying its command tag.
+// postgres.js answers a multi-statement simple query with an array of results, each carrying its command tag; a
+// statement's own result holds rows, and a row (an array in `.values()` mode) never carries a command tag. So the first
+// element tells, without walking every row of every result.
 function isResultList(value: unknown[]): boolean {
-  return value.length > 0 && value.every((r) => Array.isArray(r) && 'command' in r);
+  const first = value[0];
+  return Array.isArray(first) && 'command' in first;
 }
 
 async function settle<T>(value: T | Promise<T>): Promise<T> {

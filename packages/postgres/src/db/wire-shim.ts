@@ -101,7 +101,14 @@ interface ArmState extends Arm {
   /** The number in the tag, which is how the outgoing Bind finds the arm. */
   readonly id: number;
   readonly opening: OpeningStatement;
-  readonly bind: Buffer;
+  /** Tenant, user, workspace, role: what the opening's Bind carries. */
+  readonly values: SettingValues;
+  /** The byte lengths of tenant, user and workspace, all ASCII; undefined when one is not (see `bind`). */
+  readonly ascii: readonly [number, number, number] | undefined;
+  /** The opening's whole Bind, encoded ahead, for values that are not all ASCII (written byte by byte otherwise). */
+  readonly bind: Buffer | undefined;
+  /** The length of the opening's Bind message, type byte included. */
+  readonly bindLength: number;
   /** The statement's Parse name when postgres.js prepares it in the same step; the opening goes in front of that. */
   parseName: string | undefined;
   anchored: boolean;
@@ -112,8 +119,10 @@ interface ArmState extends Arm {
 interface Edit {
   /** Where its first message (Parse or Bind) starts. */
   readonly at: number;
-  /** The opening's messages, written in front of it; none when the opening went in front of its Parse. */
-  readonly opening: readonly Buffer[] | undefined;
+  /** The arm whose opening is written in front of it; none when the opening went in front of its Parse. */
+  readonly opening: ArmState | undefined;
+  /** The opening's Parse goes first: its first use on this connection. */
+  readonly parse: boolean;
   /** The portal name of its Bind (`-1` for a Parse): removed, leaving the unnamed portal. */
   readonly portalStart: number;
   readonly portalEnd: number;
@@ -184,11 +193,21 @@ export class WireShimSocket extends net.Socket {
    */
   arm(opening: OpeningStatement, values: SettingValues): Arm {
     const id = ++this.arms;
+    const tenant = asciiLength(values[0]);
+    const user = asciiLength(values[1]);
+    const workspace = asciiLength(values[2]);
+    const ascii = tenant < 0 || user < 0 || workspace < 0 ? undefined : ([tenant, user, workspace] as const);
+    const bind = ascii === undefined ? openingBind(opening, values) : undefined;
     const state: ArmState = {
       tag: `${TAG_PREFIX}${id}`,
       id,
       opening,
-      bind: openingBind(opening, values),
+      values,
+      ascii,
+      bind,
+      bindLength:
+        bind?.length ??
+        5 + opening.bindHead.length + 16 + tenant + user + workspace + roleBytes(opening, values[3]).length + 2,
       parseName: undefined,
       anchored: false,
       written: false,
@@ -307,7 +326,7 @@ export class WireShimSocket extends net.Socket {
     while (pos < buf.length) {
       if (buf.length - pos < 5) return this.giveUp(buf);
       const type = buf[pos] as number;
-      const end = pos + 1 + buf.readUInt32BE(pos + 1);
+      const end = pos + 1 + u32(buf, pos + 1);
       if (end > buf.length) return this.giveUp(buf);
       if (type === S || type === Q || type === F) {
         this.syncsSent++;
@@ -321,23 +340,25 @@ export class WireShimSocket extends net.Socket {
           this.byParse.delete(arm.parseName as string);
           if (this.groupStarted) return this.lost();
           edits ??= [];
-          edits.push({ at: pos, opening: this.open(arm), portalStart: -1, portalEnd: -1 });
+          edits.push({ at: pos, opening: arm, parse: this.open(arm), portalStart: -1, portalEnd: -1 });
         }
         this.groupStarted = true;
       } else if (type === B) {
         if (hasTagPrefix(buf, pos + 5)) {
-          const portalEnd = buf.indexOf(0, pos + 5);
+          const portalEnd = zeroAt(buf, pos + 5, end);
           const arm = this.byTag.get(tagNumber(buf, pos + 5 + TAG_BYTES.length, portalEnd));
           if (arm === undefined) return this.lost();
           this.byTag.delete(arm.id);
-          let opening: Buffer[] | undefined;
+          let opening: ArmState | undefined;
+          let parse = false;
           if (this.groupArm !== arm) {
             // Not opened at its Parse: it must start its group, or the opening's answers would not come first.
             if (this.groupStarted || arm.parseName !== undefined) return this.lost();
-            opening = this.open(arm);
+            opening = arm;
+            parse = this.open(arm);
           }
           edits ??= [];
-          edits.push({ at: pos, opening, portalStart: pos + 5, portalEnd });
+          edits.push({ at: pos, opening, parse, portalStart: pos + 5, portalEnd });
         }
         this.groupStarted = true;
       } else if (type !== H) {
@@ -348,14 +369,15 @@ export class WireShimSocket extends net.Socket {
     return edits === undefined ? buf : applyEdits(buf, edits);
   }
 
-  // The opening's messages, in front of the statement that starts a group; its answers will come first in that group.
-  private open(arm: ArmState): Buffer[] {
+  // The opening goes in front of the statement that starts a group; its answers will come first in that group. True
+  // when its Parse goes too (its first use on this connection).
+  private open(arm: ArmState): boolean {
     arm.written = true;
     this.groupArm = arm;
     const parse = !this.prepared.has(arm.opening.name);
     if (parse) this.prepared.add(arm.opening.name);
     this.groups.push({ after: this.syncsSent, opening: arm.opening, phase: parse ? 'parse' : 'bind', stale: false });
-    return parse ? [arm.opening.parse, arm.bind, EXECUTE_OPENING] : [arm.bind, EXECUTE_OPENING];
+    return parse;
   }
 
   // Something this socket cannot follow (a message split between writes, which postgres.js never does): stop
@@ -392,7 +414,7 @@ export class WireShimSocket extends net.Socket {
         break;
       }
       const type = buf[pos] as number;
-      const end = pos + 1 + buf.readUInt32BE(pos + 1);
+      const end = pos + 1 + u32(buf, pos + 1);
       const group = this.groups[0];
       const current = group !== undefined && this.readyReceived === group.after ? group : undefined;
       if (end > buf.length) {
@@ -417,7 +439,7 @@ export class WireShimSocket extends net.Socket {
           if (current.phase !== 'rest') closeAfter = true;
         }
       } else if (type === K) {
-        this.register(buf.readUInt32BE(pos + 5), buf.readUInt32BE(pos + 9));
+        this.register(u32(buf, pos + 5), u32(buf, pos + 9));
       } else if (current !== undefined) {
         if (type === E) {
           const original = buf.subarray(pos, end);
@@ -440,8 +462,8 @@ export class WireShimSocket extends net.Socket {
               : current.phase === 'bind'
                 ? type === BIND_COMPLETE
                 : type === D
-                  ? end - pos >= 7 && buf.readUInt16BE(pos + 5) === OPENING_COLUMNS
-                  : type === C && buf.compare(SELECT_ONE, 0, SELECT_ONE.length, pos + 5, end) === 0;
+                  ? end - pos >= 7 && buf[pos + 5] === 0 && buf[pos + 6] === OPENING_COLUMNS
+                  : type === C && end - pos - 5 === SELECT_ONE.length && bytesAt(buf, pos + 5, SELECT_ONE);
           if (!expected) {
             this.lost();
             return EMPTY;
@@ -504,21 +526,16 @@ function cString(buf: Buffer, at: number): string {
 }
 
 // The opening's Bind: the unnamed portal, the opening statement, every value as text (tenant, user, workspace,
-// role). Built for every unit, so only what varies is encoded: the head and the role's bytes are the opening's, and
-// an absent user or workspace is an empty value with nothing to write.
+// role). Encoded ahead only for values that are not all ASCII (see `writeOpeningBind` for the usual case).
 function openingBind(opening: OpeningStatement, values: SettingValues): Buffer {
   const [tenant, user, workspace, role] = values;
-  let roleBytes = opening.roles.get(role);
-  if (roleBytes === undefined) {
-    roleBytes = Buffer.from(role, 'utf8');
-    opening.roles.set(role, roleBytes);
-  }
+  const roleValue = roleBytes(opening, role);
   const tenantLength = Buffer.byteLength(tenant, 'utf8');
-  const userLength = user === '' ? 0 : Buffer.byteLength(user, 'utf8');
-  const workspaceLength = workspace === '' ? 0 : Buffer.byteLength(workspace, 'utf8');
+  const userLength = Buffer.byteLength(user, 'utf8');
+  const workspaceLength = Buffer.byteLength(workspace, 'utf8');
   const head = opening.bindHead;
   // Length field, head, four value lengths and values, the result-format count.
-  const length = 4 + head.length + 16 + tenantLength + userLength + workspaceLength + roleBytes.length + 2;
+  const length = 4 + head.length + 16 + tenantLength + userLength + workspaceLength + roleValue.length + 2;
   const out = Buffer.allocUnsafe(1 + length);
   out[0] = B;
   out.writeUInt32BE(length, 1);
@@ -526,13 +543,49 @@ function openingBind(opening: OpeningStatement, values: SettingValues): Buffer {
   at = out.writeInt32BE(tenantLength, at);
   at += out.write(tenant, at, tenantLength, 'utf8');
   at = out.writeInt32BE(userLength, at);
-  if (userLength > 0) at += out.write(user, at, userLength, 'utf8');
+  at += out.write(user, at, userLength, 'utf8');
   at = out.writeInt32BE(workspaceLength, at);
-  if (workspaceLength > 0) at += out.write(workspace, at, workspaceLength, 'utf8');
-  at = out.writeInt32BE(roleBytes.length, at);
-  at += roleBytes.copy(out, at);
+  at += out.write(workspace, at, workspaceLength, 'utf8');
+  at = out.writeInt32BE(roleValue.length, at);
+  at += roleValue.copy(out, at);
   out.writeUInt16BE(0, at);
   return out;
+}
+
+// The encoded role (two per opening at most: the app role and the platform role), computed once.
+function roleBytes(opening: OpeningStatement, role: string): Buffer {
+  let bytes = opening.roles.get(role);
+  if (bytes === undefined) {
+    bytes = Buffer.from(role, 'utf8');
+    opening.roles.set(role, bytes);
+  }
+  return bytes;
+}
+
+// Writes the opening's Bind of `arm` at `at` and returns where it ends. Built for every unit, so only what varies is
+// encoded, straight into the outgoing chunk: the head and the role's bytes are the opening's, and the ids (uuids,
+// digits, most texts) are ASCII, which the Latin-1 writer copies as they are for a fraction of what the UTF-8
+// encoder and its length count cost.
+function writeOpeningBind(out: Buffer, start: number, arm: ArmState): number {
+  if (arm.bind !== undefined) return put(out, start, arm.bind, 0, arm.bind.length);
+  const lengths = arm.ascii as readonly [number, number, number];
+  const values = arm.values;
+  const head = arm.opening.bindHead;
+  out[start] = B;
+  setU32(out, start + 1, arm.bindLength - 1);
+  let at = put(out, start + 5, head, 0, head.length);
+  for (let v = 0; v < 3; v++) {
+    const length = lengths[v] as number;
+    setU32(out, at, length);
+    at += 4;
+    if (length > 0) at += (out as StringWriters).latin1Write(values[v] as string, at, length);
+  }
+  const role = roleBytes(arm.opening, values[3]);
+  setU32(out, at, role.length);
+  at = put(out, at + 4, role, 0, role.length);
+  out[at] = 0;
+  out[at + 1] = 0;
+  return at + 2;
 }
 
 // One chunk with its edits applied, in one allocation: each opening in front of its statement, and each tagged Bind
@@ -540,31 +593,93 @@ function openingBind(opening: OpeningStatement, values: SettingValues): Buffer {
 function applyEdits(buf: Buffer, edits: readonly Edit[]): Buffer {
   let total = buf.length;
   for (const edit of edits) {
-    for (const part of edit.opening ?? NO_PARTS) total += part.length;
+    const arm = edit.opening;
+    if (arm !== undefined) {
+      total += arm.bindLength + EXECUTE_OPENING.length;
+      if (edit.parse) total += arm.opening.parse.length;
+    }
     if (edit.portalStart >= 0) total -= edit.portalEnd - edit.portalStart;
   }
   const out = Buffer.allocUnsafe(total);
   let from = 0;
   let at = 0;
   for (const edit of edits) {
-    at += buf.copy(out, at, from, edit.at);
-    for (const part of edit.opening ?? NO_PARTS) at += part.copy(out, at);
+    at = put(out, at, buf, from, edit.at);
+    const arm = edit.opening;
+    if (arm !== undefined) {
+      if (edit.parse) at = put(out, at, arm.opening.parse, 0, arm.opening.parse.length);
+      at = writeOpeningBind(out, at, arm);
+      at = put(out, at, EXECUTE_OPENING, 0, EXECUTE_OPENING.length);
+    }
     if (edit.portalStart < 0) {
       from = edit.at;
       continue;
     }
-    const length = buf.readUInt32BE(edit.at + 1) - (edit.portalEnd - edit.portalStart);
     out[at] = B;
-    out.writeUInt32BE(length, at + 1);
+    setU32(out, at + 1, u32(buf, edit.at + 1) - (edit.portalEnd - edit.portalStart));
     at += 5;
     // The portal name's terminator stays: an empty name.
     from = edit.portalEnd;
   }
-  buf.copy(out, at, from);
+  put(out, at, buf, from, buf.length);
   return out;
 }
 
-const NO_PARTS: readonly Buffer[] = [];
+// Copies source[from, to) to out at `at` and returns where it ends; byte by byte when that is cheaper than a call
+// to Buffer#copy (a few bytes: the Execute, a short role name).
+function put(out: Buffer, at: number, source: Buffer, from: number, to: number): number {
+  const length = to - from;
+  if (length > 16) return at + source.copy(out, at, from, to);
+  for (let i = 0; i < length; i++) out[at + i] = source[from + i] as number;
+  return at + length;
+}
+
+// A big-endian unsigned 32-bit integer (message lengths), without Buffer's argument checks: callers check bounds.
+function u32(buf: Buffer, at: number): number {
+  return (
+    (((buf[at] as number) << 24) |
+      ((buf[at + 1] as number) << 16) |
+      ((buf[at + 2] as number) << 8) |
+      (buf[at + 3] as number)) >>>
+    0
+  );
+}
+
+function setU32(out: Buffer, at: number, value: number): void {
+  out[at] = value >>> 24;
+  out[at + 1] = (value >>> 16) & 0xff;
+  out[at + 2] = (value >>> 8) & 0xff;
+  out[at + 3] = value & 0xff;
+}
+
+// The byte length of `value` when it is all ASCII, else -1: its UTF-8 form has as many bytes as it has characters
+// exactly when it is ASCII. Encoding into a scratch buffer tells that faster than a character loop, which on strings
+// built by concatenation goes through the runtime for every character.
+function asciiLength(value: string): number {
+  if (value === '') return 0;
+  if (value.length > SCRATCH.length / 3) return -1;
+  return SCRATCH.utf8Write(value, 0, SCRATCH.length) === value.length ? value.length : -1;
+}
+
+// Node's string writers behind Buffer#write, without its encoding dispatch (untyped in @types/node).
+type StringWriters = Buffer & {
+  latin1Write(value: string, offset: number, length: number): number;
+  utf8Write(value: string, offset: number, length: number): number;
+};
+
+const SCRATCH = Buffer.allocUnsafe(1024) as StringWriters;
+
+// The first zero byte in buf[from, end), or -1.
+function zeroAt(buf: Buffer, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (buf[i] === 0) return i;
+  return -1;
+}
+
+// True when `bytes` is at buf[at...].
+function bytesAt(buf: Buffer, at: number, bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (buf[at + i] !== bytes[i]) return false;
+  return true;
+}
 
 // postgres.js binds only the unnamed portal, so a portal name starting with the tag prefix is an armed statement.
 function hasTagPrefix(buf: Buffer, at: number): boolean {
