@@ -4,7 +4,7 @@
 # The probe warms up (WARMUP calls, default 8000: V8 keeps compiling for about 9,000), then the counters are zeroed
 # (callgrind_control -z) and CALLS calls run, so start-up and JIT compilation on the main thread are not counted.
 # Leaves <out>/cg (the profile, with --perf-basic-prof's map beside it as <out>/perf.map) for function-level
-# reading; prints the total per call. Run it on a quiet machine: the numbers are instructions, but GC varies.
+# reading; prints the instructions per call, with and without garbage collection (which varies from run to run).
 set -euo pipefail
 variant=${1:?variant}
 calls=${2:-3000}
@@ -21,5 +21,4 @@ callgrind_control -z "$pid" >/dev/null
 touch "$sync.go"
 wait $job
 cp "/tmp/perf-$pid.map" "$out/perf.map" 2>/dev/null || true
-total=$(grep '^totals:' "$out/cg-01" | awk '{print $2}')
-echo "$variant: $((total / calls)) instructions per call (main thread, $calls calls; profile in $out)"
+echo "$variant: $(node "$here/callgrind-total.mjs" "$out/cg-01" "$calls") (main thread, $calls calls; profile in $out)"

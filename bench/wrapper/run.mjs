@@ -13,11 +13,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createTenantDb, generateSql, resolveConfig, withTenantSql } from '@tenancy/postgres';
 import { and, sql as dsql, eq, placeholder } from 'drizzle-orm';
 import { integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+
+// TENANCY_POSTGRES=<path to another build's dist/index.js> measures another build (an A/B of two commits); the
+// results then go to bench/results/ab/wrapper.<BENCH_LABEL or "other">.json (not rendered, not committed).
+const { createTenantDb, generateSql, resolveConfig, withTenantSql } = await import(
+  process.env.TENANCY_POSTGRES ?? '@tenancy/postgres'
+);
 
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -313,9 +318,11 @@ async function main() {
     },
     results,
   };
-  const dir = fileURLToPath(new URL('../results/', import.meta.url));
+  const ab = process.env.TENANCY_POSTGRES !== undefined;
+  const dir = fileURLToPath(new URL(ab ? '../results/ab/' : '../results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}wrapper.json`, `${JSON.stringify(out, null, 2)}\n`);
+  const file = ab ? `wrapper.${process.env.BENCH_LABEL ?? 'other'}.json` : 'wrapper.json';
+  writeFileSync(`${dir}${file}`, `${JSON.stringify(out, null, 2)}\n`);
   log(JSON.stringify(results, null, 2));
 }
 

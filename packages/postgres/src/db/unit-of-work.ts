@@ -196,8 +196,22 @@ export class UnitOfWork implements LaneUnit {
         const kind = classify(out, this);
         if (kind !== 'promise') {
           if (kind === 'foreign') throw foreignQueryError();
-          // The common case, one returned statement: no arrays, no Promise.allSettled.
-          return await this.pipelinedOne(out, kind);
+          // The common case, one returned statement: `pipelined` without arrays or Promise.allSettled, and, when the
+          // unit's end is in by the time the statement settles (always, for a merged unit), not one more await.
+          this.startPipeline(1, kind === 'lazy' ? 1 : 0);
+          let value: unknown;
+          let failed = false;
+          let reason: unknown;
+          try {
+            // Started here and now, like every returned statement (`then` starts a lazy query).
+            value = await out.then();
+          } catch (error) {
+            failed = true;
+            reason = error;
+          }
+          const ending = this.endPipeline(failed, reason);
+          if (ending !== undefined) await ending;
+          return value;
         }
         out = await this.raceAbort(out);
       }
@@ -231,31 +245,12 @@ export class UnitOfWork implements LaneUnit {
     let lazy = 0;
     for (const kind of kinds) if (kind === 'lazy') lazy++;
     this.startPipeline(items.length, lazy);
-    const started = items.map((item) =>
-      isThenable(item) ? new Promise<unknown>((resolve, reject) => item.then(resolve, reject)) : item,
-    );
+    const started = items.map((item) => (isThenable(item) ? start(item) : item));
     // No race with the abort signal here: an abort cancels the running statement, and these settle right after.
     const settled = await Promise.allSettled(started);
     const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     await this.endPipeline(rejected !== undefined, rejected?.reason);
     return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
-  }
-
-  // `pipelined` for the one statement a callback returned (lazy or issued).
-  private async pipelinedOne(item: PromiseLike<unknown>, kind: ReturnedKind): Promise<unknown> {
-    this.startPipeline(1, kind === 'lazy' ? 1 : 0);
-    let value: unknown;
-    let failed = false;
-    let reason: unknown;
-    try {
-      // Started here and now, like every returned statement (`then` starts a lazy query).
-      value = await new Promise<unknown>((resolve, reject) => item.then(resolve, reject));
-    } catch (error) {
-      failed = true;
-      reason = error;
-    }
-    await this.endPipeline(failed, reason);
-    return value;
   }
 
   // Before the returned statements start: `lazy` of them will start (each counts `commitAfter` down, and the last
@@ -277,11 +272,20 @@ export class UnitOfWork implements LaneUnit {
     if (lazy === 0) this.end('commit');
   }
 
-  // After the returned statements settled: the unit's end, then the error that matters most, if any.
-  private async endPipeline(failed: boolean, reason: unknown): Promise<void> {
+  // After the returned statements settled: the unit's end, then the error that matters most, if any. Synchronous
+  // (undefined, or a throw) when the end's answer is in and nothing else is in flight, the usual case.
+  private endPipeline(failed: boolean, reason: unknown): Promise<void> | undefined {
     // A returned query that never reached this unit (a cache hit, an error before it was sent) leaves no COMMIT.
     if (this.endQuery === undefined) this.end(failed || this.abortReason !== undefined ? 'rollback' : 'commit');
-    const committed = await this.finish(false);
+    const committed = this.finishNow();
+    if (committed === undefined) {
+      return this.finish(false).then((settled) => this.afterPipeline(settled, failed, reason));
+    }
+    this.afterPipeline(committed, failed, reason);
+    return undefined;
+  }
+
+  private afterPipeline(committed: boolean, failed: boolean, reason: unknown): void {
     if (!committed && this.abortReason !== undefined) throw this.abortReason;
     // The root cause first: after a failed opening the statements' own errors (25P02, 42501) are consequences.
     if (this.openingError !== undefined) throw this.openingError;
@@ -555,6 +559,20 @@ export class UnitOfWork implements LaneUnit {
   }
 
   /**
+   * `finish(false)` without waiting, when there is nothing to wait for or to clean up: the end's answer is in, no
+   * statement is in flight, and the transaction ended. Undefined otherwise (finish() then does the whole work).
+   */
+  private finishNow(): boolean | undefined {
+    const outcome = this.endOutcome;
+    if (outcome === undefined || this.tracked.size > 0 || this.dead || this.poisoned !== undefined) return undefined;
+    const endFailed = outcome === ENDED_IN_ERROR;
+    const command = outcome.command;
+    if (!this.merged && (endFailed || (command !== 'COMMIT' && command !== 'ROLLBACK'))) return undefined;
+    this.state = 'done';
+    return !endFailed && (this.merged || command === 'COMMIT') && this.openingError === undefined;
+  }
+
+  /**
    * Waits for the end statement and every statement of the unit. If the session is still in a transaction block
    * afterwards (a COMMIT or ROLLBACK that failed and left it open), rolls back again, and closes the connection if
    * even that does not work. When other units' transactions follow on the connection, nothing more may be written
@@ -562,6 +580,11 @@ export class UnitOfWork implements LaneUnit {
    * unit's transaction). Returns whether the transaction committed; with `strict`, throws when it did not.
    */
   private async finish(strict = true): Promise<boolean> {
+    const now = this.finishNow();
+    if (now !== undefined) {
+      if (strict && !now) throw this.rolledBackError();
+      return now;
+    }
     let command: unknown;
     let endFailed = false;
     // Usually the end's answer is in already (a merged unit's end is its statement, which was awaited): no await.
@@ -770,6 +793,16 @@ function foreignQueryError(): TenancyError {
     'INVALID_INPUT',
     'The callback returned a query built on another client, which would run outside this unit of work. Build it with the handle the callback receives.',
   );
+}
+
+// Starts a returned statement (`then` starts a lazy query) and gives its promise; a `then` that throws gives a
+// rejection, as a promise wrapped around it would.
+function start(item: PromiseLike<unknown>): PromiseLike<unknown> {
+  try {
+    return item.then();
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
