@@ -20,22 +20,34 @@ const NOTIFY = Object.assign(['select pg_notify(', ', ', ')'], { raw: ['select p
 /** Builds the raw handle for `unit`. */
 export function createTenantSql<TTypes extends Record<string, unknown>>(unit: UnitOfWork): TenantSql<TTypes> {
   const helpers = unit.helpers;
-  const tag = (first: unknown, ...rest: unknown[]) => unit.tagged(first, rest);
-  const handle = Object.assign(tag, {
-    unsafe: (text: string, params?: readonly unknown[]) => unit.unsafe(text, params),
-    typed: helpers.typed,
-    types: helpers.types,
-    array: helpers.array,
-    json: helpers.json,
-    // postgres.js's own `notify` and `file` would run on the pool, outside the transaction: rebuilt on the unit.
-    notify: (channel: string, payload: string) => unit.tagged(NOTIFY, [channel, String(payload)]),
-    file: () => {
-      throw new TypeError('sql.file() is not available inside a unit of work; read the file and use sql.unsafe().');
-    },
-    savepoint: <T>(fn: (sql: TenantSql<TTypes>) => T): Promise<unknown> =>
-      unit.savepoint(() => fn(handle as unknown as TenantSql<TTypes>)),
-  });
+  // Built for every unit: properties assigned one by one, in one order, keep the function's shape shared and cheap,
+  // where Object.assign copies through its generic path.
+  const handle = ((first: unknown, ...rest: unknown[]) => unit.tagged(first, rest)) as unknown as RawHandle;
+  handle.unsafe = (text: string, params?: readonly unknown[]) => unit.unsafe(text, params);
+  handle.typed = helpers.typed;
+  handle.types = helpers.types;
+  handle.array = helpers.array;
+  handle.json = helpers.json;
+  // postgres.js's own `notify` and `file` would run on the pool, outside the transaction: rebuilt on the unit.
+  handle.notify = (channel: string, payload: string) => unit.tagged(NOTIFY, [channel, String(payload)]);
+  handle.file = refuseFile;
+  handle.savepoint = (fn: (sql: never) => unknown): Promise<unknown> => unit.savepoint(() => fn(handle as never));
   return handle as unknown as TenantSql<TTypes>;
+}
+
+interface RawHandle {
+  unsafe: unknown;
+  typed: unknown;
+  types: unknown;
+  array: unknown;
+  json: unknown;
+  notify: unknown;
+  file: unknown;
+  savepoint: unknown;
+}
+
+function refuseFile(): never {
+  throw new TypeError('sql.file() is not available inside a unit of work; read the file and use sql.unsafe().');
 }
 
 /**
