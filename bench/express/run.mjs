@@ -96,9 +96,10 @@ function cannon(port, headers, durationSec) {
   });
 }
 
-async function serverCpuMicros(cpuPort) {
+// The server's CPU time so far (µs: user, system) and its read/write system calls (Linux; undefined elsewhere).
+async function serverUsage(cpuPort) {
   const response = await fetch(`http://127.0.0.1:${cpuPort}/`);
-  return Number(await response.text());
+  return JSON.parse(await response.text());
 }
 
 // CPU time (µs) of the PostgreSQL server and its backends, from /proc. Only meaningful for a server nobody else uses.
@@ -165,17 +166,25 @@ try {
       const [port, cpuPort] = [Number(match[1]), Number(match[2])];
       try {
         await cannon(port, headers, settings.warmupSec);
-        const [serverBefore, pgBefore] = [await serverCpuMicros(cpuPort), postgresCpuMicros(postmasterPid)];
+        const [serverBefore, pgBefore] = [await serverUsage(cpuPort), postgresCpuMicros(postmasterPid)];
         const r = await cannon(port, headers, settings.durationSec);
-        const [serverAfter, pgAfter] = [await serverCpuMicros(cpuPort), postgresCpuMicros(postmasterPid)];
+        const [serverAfter, pgAfter] = [await serverUsage(cpuPort), postgresCpuMicros(postmasterPid)];
         const requests = r.requests.total;
+        const perRequest = (key) =>
+          serverAfter[key] === undefined ? null : round1((serverAfter[key] - serverBefore[key]) / requests);
+        const serverCpu = (usage) => usage.user + usage.system;
         const run = {
           variant,
           round,
           requestsPerSec: r.requests.average,
           latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
           requests,
-          serverCpuMicrosPerRequest: round1((serverAfter - serverBefore) / requests),
+          serverCpuMicrosPerRequest: round1((serverCpu(serverAfter) - serverCpu(serverBefore)) / requests),
+          serverSystemMicrosPerRequest: perRequest('system'),
+          serverSyscallsPerRequest:
+            serverAfter.syscr === undefined
+              ? null
+              : round1((serverAfter.syscr + serverAfter.syscw - serverBefore.syscr - serverBefore.syscw) / requests),
           postgresCpuMicrosPerRequest: pgBefore === undefined ? null : round1((pgAfter - pgBefore) / requests),
           errors: r.errors,
           timeouts: r.timeouts,
@@ -183,7 +192,7 @@ try {
         };
         runs.push(run);
         process.stderr.write(
-          `round ${round} ${variant.padEnd(10)} ${run.requestsPerSec.toFixed(0).padStart(6)} req/s  p50 ${run.latencyMs.p50} ms  p99 ${run.latencyMs.p99} ms  server ${run.serverCpuMicrosPerRequest} µs/req  postgres ${run.postgresCpuMicrosPerRequest ?? '-'} µs/req  non-2xx ${run.non2xx}\n`,
+          `round ${round} ${variant.padEnd(10)} ${run.requestsPerSec.toFixed(0).padStart(6)} req/s  p50 ${run.latencyMs.p50} ms  p99 ${run.latencyMs.p99} ms  server ${run.serverCpuMicrosPerRequest} µs/req (system ${run.serverSystemMicrosPerRequest ?? '-'}, ${run.serverSyscallsPerRequest ?? '-'} read/write calls)  postgres ${run.postgresCpuMicrosPerRequest ?? '-'} µs/req  non-2xx ${run.non2xx}\n`,
         );
       } finally {
         await stop(child);
@@ -202,6 +211,8 @@ const summarize = (variant) => {
     requestsPerSec: round1(median(of.map((r) => r.requestsPerSec))),
     latencyMs: { p50: median(of.map((r) => r.latencyMs.p50)), p99: median(of.map((r) => r.latencyMs.p99)) },
     serverCpuMicrosPerRequest: round1(median(of.map((r) => r.serverCpuMicrosPerRequest))),
+    serverSystemMicrosPerRequest: round1(median(of.map((r) => r.serverSystemMicrosPerRequest))),
+    serverSyscallsPerRequest: round1(median(of.map((r) => r.serverSyscallsPerRequest))),
     postgresCpuMicrosPerRequest: round1(median(of.map((r) => r.postgresCpuMicrosPerRequest))),
   };
 };
