@@ -182,6 +182,52 @@ describe('units of work chained on one connection', () => {
     }
   });
 
+  it('lets client.end() finish right after a burst of units, and while units are still in flight', async () => {
+    // 50 callers on a pool of 10, as the wrapper benchmark runs them: lanes hold connections, chain units, and keep
+    // an idle connection until the next turn. end() waits for connections that are reserved; a lane that never
+    // gave its connection back would make it wait forever.
+    const watchdog = <T>(promise: Promise<T>, what: string) =>
+      Promise.race([
+        promise,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`${what} did not finish in 10 s`)), 10_000),
+        ),
+      ]);
+    const burst = async (burstDb: TenantDb<typeof schema>, units: number) => {
+      const seen: string[] = [];
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, caller) => {
+          for (let i = caller; i < units; i += 50) {
+            const t = i % 3 === 0 ? B : A;
+            const rows = await burstDb.withTenant(t, (tx) => names(tx));
+            seen.push(rows.map((r) => r.name).join() === (t === A ? 'a-project' : 'b-project') ? 'ok' : 'wrong');
+          }
+        }),
+      );
+      return seen;
+    };
+    const settled = fx.client({ max: 10 });
+    const seen = await burst(createTenantDb({ client: settled, schema, config: fx.config }), 500);
+    expect(seen.filter((x) => x === 'ok')).toHaveLength(500);
+    await watchdog(settled.end(), 'end() after the burst');
+
+    const busy = fx.client({ max: 10 });
+    const running = burst(createTenantDb({ client: busy, schema, config: fx.config }), 500);
+    await tick();
+    // Ending while units run: units fail as with a lost connection (or postgres.js's CONNECTION_ENDED, for one that
+    // had not reached a connection yet), typed, and nothing hangs.
+    const ended = watchdog(busy.end(), 'end() during the burst');
+    const outcome = await watchdog(
+      running.then(
+        () => 'all ran',
+        (error: unknown) => (error as { code?: unknown }).code,
+      ),
+      'the burst',
+    );
+    await ended;
+    expect(['all ran', 'DATABASE_ERROR', 'CONNECTION_ENDED']).toContain(outcome);
+  });
+
   it('serves a waiting unit on a new connection when the one it waited for is killed', async () => {
     const killClient = fx.client({ max: 1 });
     const killDb = createTenantDb({ client: killClient, schema, config: fx.config });
