@@ -40,7 +40,7 @@ export type { TenantIdentity } from './db/tenant-identity.js';
 export type { TenantSql } from './db/tenant-sql.js';
 export type { UnitOfWorkOptions, UnitResult } from './db/unit-options.js';
 export type { WithTenantSqlOptions } from './db/with-tenant-sql.js';
-export { withTenantSql } from './db/with-tenant-sql.js';
+export { prepareTenantSql, withTenantSql } from './db/with-tenant-sql.js';
 // Drizzle: pgPolicy emission, tables from a Drizzle schema module
 export type { GenerateDrizzleModuleOptions, TenantPoliciesOptions } from './drizzle/index.js';
 export { generateDrizzleModule, tablesFromDrizzleSchema, tenantPolicies } from './drizzle/index.js';

@@ -14,7 +14,7 @@ import { connectionState, createWireLog, projects, schema, setupTenantFixture, t
 import { compileRuntimeConfig } from './runtime-config.js';
 import { classifyRawReturned, createTenantSql } from './tenant-sql.js';
 import { UnitOfWork } from './unit-of-work.js';
-import { withTenantSql } from './with-tenant-sql.js';
+import { prepareTenantSql, withTenantSql } from './with-tenant-sql.js';
 
 const [A, B] = tenantIds(2) as [string, string];
 
@@ -273,6 +273,31 @@ describe('units of one statement under one Sync', () => {
     // The connection is replaced cleanly: nothing postgres.js had not sent yet reaches the next one.
     expect(await client`select 1 as x`.then(plain)).toEqual([{ x: 1 }]);
     expect(await names(B)).toEqual([{ name: 'b-project' }]);
+  });
+
+  it('merges raw units on connections opened before the first withTenantSql once prepareTenantSql saw the client', async () => {
+    const raw = (client: postgres.Sql, t: string) =>
+      withTenantSql(client, t, (sql) => sql`select name from projects`, { config: fx.config });
+    // Without it: the connection a plain query opened first keeps its plain socket, and units use begin and commit.
+    const late = await loggedClient();
+    await late.client`select 1`;
+    late.log.clear();
+    expect(plain(await raw(late.client, A))).toEqual([{ name: 'a-project' }]);
+    expect(late.kinds().filter((k) => k !== 'acquire')).toEqual(['begin', 'query', 'commit']);
+    // With it, right after creating the client: the same sequence sends one Sync per unit.
+    const early = await loggedClient();
+    expect(prepareTenantSql(early.client)).toBe(true);
+    await early.client`select 1`;
+    early.log.clear();
+    expect(plain(await raw(early.client, B))).toEqual([{ name: 'b-project' }]);
+    expect(early.kinds().filter((k) => k !== 'acquire')).toEqual(['open', 'query']);
+    // A client whose socket it cannot follow says so, and a value that is not a client is refused.
+    const url = new URL(early.log.url);
+    const withSocket = { socket: () => net.connect(Number(url.port), url.hostname) };
+    const own = fx.client({ max: 1, ...(withSocket as postgres.Options<Record<string, postgres.PostgresType>>) });
+    expect(prepareTenantSql(own)).toBe(false);
+    await own.end();
+    expect(() => prepareTenantSql({} as postgres.Sql)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   });
 
   it('uses begin and commit when mergeUnits is false, also on a connection that could merge', async () => {

@@ -62,6 +62,25 @@ export function withTenantSql<R, TTypes extends Record<string, unknown> = {}>(
   >;
 }
 
+/**
+ * Prepares a postgres.js client for `withTenantSql()`: from now on its connections can send a unit of one statement
+ * with its opening under one Sync (no `begin`, no `commit`). `withTenantSql()` does this at its first call, and
+ * connections the client opened before that keep their plain socket (and the slower path) until the pool reconnects
+ * them; call this right after creating the client to cover them all. Returns false when the client cannot (TLS, a
+ * `socket` option of its own, several hosts, `target_session_attrs`): its units then use `begin` and `commit`.
+ * @example
+ * const sql = postgres(process.env.APP_DATABASE_URL!);
+ * prepareTenantSql(sql);
+ * @see https://github.com/tenancy/tenancy/blob/main/docs/drizzle.md#raw-postgresjs
+ */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is postgres.js's own default for "no custom types"
+export function prepareTenantSql<TTypes extends Record<string, unknown> = {}>(client: postgres.Sql<TTypes>): boolean {
+  if (typeof client !== 'function' || typeof client.reserve !== 'function') {
+    throw new TenancyError('INVALID_CONFIG', 'prepareTenantSql() needs a postgres.js client: postgres(url, options).');
+  }
+  return installWireShim(client as unknown as postgres.Sql);
+}
+
 function runtimeFor(config: TenantDbConfig | undefined): RuntimeConfig {
   if (config === undefined) {
     defaults ??= compileRuntimeConfig();
