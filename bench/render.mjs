@@ -200,6 +200,8 @@ function express(r, title = '## Express example: throughput with and without ten
       fmt(x.latencyMs?.p50),
       fmt(x.latencyMs?.p99),
       fmt(x.serverCpuMicrosPerRequest, 1),
+      fmt(x.serverSystemMicrosPerRequest, 1),
+      fmt(x.serverSyscallsPerRequest, 1),
     ];
   };
   return [
@@ -224,7 +226,7 @@ function express(r, title = '## Express example: throughput with and without ten
     ),
     '',
     table(
-      ['variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req'],
+      ['variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'of it system µs', 'read/write calls/req'],
       Object.keys(s)
         .filter((k) => typeof s[k] === 'object' && s[k] !== null && !Array.isArray(s[k]))
         .map(row),
