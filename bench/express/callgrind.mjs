@@ -7,36 +7,16 @@
 //   pnpm build && DATABASE_URL=postgres://... node bench/express/callgrind.mjs [variant ...]   (needs valgrind)
 // Env: WARMUP (default 3000), REQUESTS (default 2000). Variants as in run.mjs; default unscoped and scoped.
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
-import { startPostgres, withDatabase } from '@tenancy/postgres/testing';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
+import { outputMatch, serveScript, stop, tsconfig, tsxLoader, withBenchDatabase } from './harness.mjs';
 
 const WARMUP = Number(process.env.WARMUP ?? 3000);
 const REQUESTS = Number(process.env.REQUESTS ?? 2000);
-const example = new URL('../../examples/express-api/', import.meta.url);
-const tsx = createRequire(new URL('package.json', example)).resolve('tsx');
-const tsxCli = createRequire(new URL('package.json', example)).resolve('tsx/cli');
-const serveScript = new URL('serve.ts', import.meta.url).pathname;
-const tsconfig = new URL('tsconfig.json', example).pathname;
 const totals = new URL('../wrapper/callgrind-total.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(os.tmpdir(), 'tenancy-express-callgrind-'));
-
-function waitFor(child, pattern) {
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk.toString();
-      const match = pattern.exec(out);
-      if (match) resolve(match);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-}
 
 const cannon = (port, headers, amount) =>
   new Promise((resolve, reject) =>
@@ -46,28 +26,10 @@ const cannon = (port, headers, amount) =>
     ),
   );
 
-const server = await startPostgres({ preferEmbedded: true, log: (m) => process.stderr.write(`${m}\n`) });
-const database = `tenancy_bench_express_${randomBytes(3).toString('hex')}`;
-const maintenance = postgres(server.url, { max: 1, onnotice: () => {} });
-await maintenance.unsafe(`create database ${database}`);
-const adminUrl = withDatabase(server.url, database);
-try {
-  const setup = spawn(process.execPath, [tsxCli, '--tsconfig', tsconfig, serveScript, 'setup', adminUrl], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const facts = JSON.parse((await waitFor(setup, /^(\{.*\})$/m))[1]);
-  await new Promise((resolve) => setup.once('exit', resolve));
-  const scopedHeaders = { host: 'acme.localhost', authorization: `Bearer ${facts.token}` };
-  const variants = {
-    unscoped: [['unscoped', adminUrl, facts.tenantId], {}],
-    scoped: [['scoped', facts.loginUrl], scopedHeaders],
-    tenancy: [['tenancy', facts.loginUrl], scopedHeaders],
-    middleware: [['middleware', adminUrl, facts.loginUrl], scopedHeaders],
-    database: [['database', facts.loginUrl, facts.tenantId], {}],
-  };
+await withBenchDatabase(async ({ variants }) => {
   const names = process.argv.slice(2);
   for (const name of names.length > 0 ? names : ['unscoped', 'scoped']) {
-    const [args, headers] = variants[name];
+    const { args, headers } = variants[name];
     const out = join(dir, name);
     // tsx as a loader in the server's own process (its CLI would run the server in a child).
     const child = spawn(
@@ -79,7 +41,7 @@ try {
         process.execPath,
         '--perf-basic-prof',
         '--import',
-        tsx,
+        tsxLoader,
         serveScript,
         ...args,
       ],
@@ -89,15 +51,11 @@ try {
     child.stderr.on('data', (chunk) => {
       log += chunk.toString();
     });
-    const [, port] = await waitFor(child, /READY (\d+) CPU (\d+)/);
+    const [, port] = await outputMatch(child, /READY (\d+) CPU (\d+)/);
     const warm = await cannon(Number(port), headers, WARMUP);
     execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
     const result = await cannon(Number(port), headers, REQUESTS);
-    await new Promise((resolve) => {
-      child.removeAllListeners('exit');
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
+    await stop(child);
     if (existsSync(`/tmp/perf-${child.pid}.map`)) copyFileSync(`/tmp/perf-${child.pid}.map`, `${out}.map`);
     const answered = result.requests.total;
     const bad = warm.non2xx + result.non2xx + result.errors;
@@ -108,8 +66,4 @@ try {
     if (!existsSync(`${out}.cg-01`)) console.log(log);
   }
   console.log(`profiles in ${dir}`);
-} finally {
-  await maintenance.unsafe(`drop database if exists ${database} with (force)`);
-  await maintenance.end();
-  await server.stop();
-}
+});

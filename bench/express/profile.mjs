@@ -4,45 +4,18 @@
 //   pnpm build && DATABASE_URL=postgres://... node bench/express/profile.mjs [--duration 10] [--top 40] [variant ...]
 // Variants: unscoped, scoped, tenancy, middleware, database (see serve.ts). The profiles stay in the printed folder
 // (open them in Chrome's DevTools for the call tree). Not a measurement of throughput: the profiler costs time too.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startPostgres, withDatabase } from '@tenancy/postgres/testing';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
+import { serve, stop, withBenchDatabase } from './harness.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { duration: { type: 'string', default: '10' }, top: { type: 'string', default: '40' } },
 });
-const example = new URL('../../examples/express-api/', import.meta.url);
-const tsxCli = createRequire(new URL('package.json', example)).resolve('tsx/cli');
-const serveScript = new URL('serve.ts', import.meta.url).pathname;
-const tsconfig = new URL('tsconfig.json', example).pathname;
 const dir = mkdtempSync(join(os.tmpdir(), 'tenancy-express-profile-'));
-
-function serve(args, pattern, profileDir) {
-  const nodeOptions = [process.env.NODE_OPTIONS ?? '', profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : '']
-    .join(' ')
-    .trim();
-  const child = spawn(process.execPath, [tsxCli, '--tsconfig', tsconfig, serveScript, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: nodeOptions },
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk.toString();
-      const match = pattern.exec(out);
-      if (match) resolve({ child, match });
-    });
-    child.once('exit', (code) => reject(new Error(`serve.ts ${args[0]} exited with ${code}:\n${out}`)));
-  });
-}
 
 const cannon = (port, headers, duration) =>
   new Promise((resolve, reject) =>
@@ -68,37 +41,18 @@ function selfTimes(file) {
   return totals;
 }
 
-const server = await startPostgres({ preferEmbedded: true, log: (m) => process.stderr.write(`${m}\n`) });
-const database = `tenancy_bench_express_${randomBytes(3).toString('hex')}`;
-const maintenance = postgres(server.url, { max: 1, onnotice: () => {} });
-await maintenance.unsafe(`create database ${database}`);
-const adminUrl = withDatabase(server.url, database);
-try {
-  const setup = await serve(['setup', adminUrl], /^(\{.*\})$/m);
-  const facts = JSON.parse(setup.match[1]);
-  await new Promise((resolve) => setup.child.once('exit', resolve));
-  const scopedHeaders = { host: 'acme.localhost', authorization: `Bearer ${facts.token}` };
-  const variants = {
-    unscoped: [['unscoped', adminUrl, facts.tenantId], {}],
-    scoped: [['scoped', facts.loginUrl], scopedHeaders],
-    tenancy: [['tenancy', facts.loginUrl], scopedHeaders],
-    middleware: [['middleware', adminUrl, facts.loginUrl], scopedHeaders],
-    database: [['database', facts.loginUrl, facts.tenantId], {}],
-  };
+await withBenchDatabase(async ({ variants }) => {
   const profiles = [];
   for (const name of positionals.length > 0 ? positionals : ['unscoped', 'scoped']) {
-    const [args, headers] = variants[name];
+    const { args, headers } = variants[name];
     const profileDir = join(dir, name);
-    const { child, match } = await serve(args, /READY (\d+) CPU (\d+)/, profileDir);
+    const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
+    const { child, match } = await serve(args, /READY (\d+) CPU (\d+)/, { ...process.env, NODE_OPTIONS: nodeOptions });
     const warm = await cannon(Number(match[1]), headers, 3);
     const result = await cannon(Number(match[1]), headers, Number(values.duration));
     // The warm-up's requests were profiled too.
     const requests = warm.requests.total + result.requests.total;
-    await new Promise((resolve) => {
-      child.removeAllListeners('exit');
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
+    await stop(child);
     // tsx runs the server in a child process (both write a profile): the server's is the larger one.
     const file = readdirSync(profileDir)
       .filter((f) => f.endsWith('.cpuprofile'))
@@ -124,8 +78,4 @@ try {
       console.log(`${d.toFixed(2).padStart(9)} µs  ${key}`);
     }
   }
-} finally {
-  await maintenance.unsafe(`drop database if exists ${database} with (force)`);
-  await maintenance.end();
-  await server.stop();
-}
+});

@@ -15,15 +15,11 @@
 //   pnpm build && node bench/express/run.mjs [--duration 10] [--connections 50] [--rounds 5] [--breakdown]
 // DATABASE_URL is used when set (a superuser URL; a database of its own is created and dropped), else an embedded
 // PostgreSQL from @tenancy/postgres/testing.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { startPostgres, withDatabase } from '@tenancy/postgres/testing';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
+import { serve, stop, withBenchDatabase } from './harness.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -49,38 +45,9 @@ const settings = {
   pageSize: 20,
 };
 
-const example = new URL('../../examples/express-api/', import.meta.url);
-const tsxCli = createRequire(new URL('package.json', example)).resolve('tsx/cli');
-const serveScript = new URL('serve.ts', import.meta.url).pathname;
-// The example's tsconfig resolves @tenancy/* through node_modules: the servers run on the packages' builds.
-const tsconfig = new URL('tsconfig.json', example).pathname;
-
-/** Runs serve.ts in its own process; resolves with the first output match of `pattern`, and the child. */
-function serve(args, pattern) {
-  const child = spawn(process.execPath, [tsxCli, '--tsconfig', tsconfig, serveScript, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: asyncContextFrame
-      ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-async-context-frame`.trim() }
-      : process.env,
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk.toString();
-      const match = pattern.exec(out);
-      if (match) resolve({ child, match });
-    });
-    child.once('exit', (code) => reject(new Error(`serve.ts ${args[0]} exited with ${code}:\n${out}`)));
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
+const serverEnv = asyncContextFrame
+  ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-async-context-frame`.trim() }
+  : process.env;
 
 function cannon(port, headers, durationSec) {
   return new Promise((resolve, reject) => {
@@ -129,40 +96,23 @@ const median = (xs) => {
 };
 const round1 = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
 
-const server = await startPostgres({ preferEmbedded: true, log: (m) => process.stderr.write(`${m}\n`) });
-const database = `tenancy_bench_express_${randomBytes(3).toString('hex')}`;
-const maintenance = postgres(server.url, { max: 1, onnotice: () => {} });
-await maintenance.unsafe(`create database ${database}`);
-const adminUrl = withDatabase(server.url, database);
 const runs = [];
 let facts;
-let postmasterPid;
-try {
-  process.stderr.write('setting up: schema, RLS, login role, demo and bulk rows...\n');
-  const setup = await serve(['setup', adminUrl], /^(\{.*\})$/m);
-  facts = JSON.parse(setup.match[1]);
-  await new Promise((resolve) => setup.child.once('exit', resolve));
+let postgresSource;
+await withBenchDatabase(async ({ server, maintenance, facts: setUp, variants: all }) => {
+  facts = setUp;
+  postgresSource = server.source;
+  let postmasterPid;
   if (server.source !== 'env') {
     const [{ pid }] = await maintenance`select pg_backend_pid() as pid`;
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     postmasterPid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   }
-
-  const scopedHeaders = { host: 'acme.localhost', authorization: `Bearer ${facts.token}` };
-  const variants = {
-    unscoped: { args: ['unscoped', adminUrl, facts.tenantId], headers: {} },
-    scoped: { args: ['scoped', facts.loginUrl], headers: scopedHeaders },
-    tenancy: { args: ['tenancy', facts.loginUrl], headers: scopedHeaders },
-    ...(values.breakdown
-      ? {
-          middleware: { args: ['middleware', adminUrl, facts.loginUrl], headers: scopedHeaders },
-          database: { args: ['database', facts.loginUrl, facts.tenantId], headers: {} },
-        }
-      : {}),
-  };
+  const { middleware, database, ...main } = all;
+  const variants = values.breakdown ? { ...main, middleware, database } : main;
   for (let round = 1; round <= settings.rounds; round++) {
     for (const [variant, { args, headers }] of Object.entries(variants)) {
-      const { child, match } = await serve(args, /READY (\d+) CPU (\d+)/);
+      const { child, match } = await serve(args, /READY (\d+) CPU (\d+)/, serverEnv);
       const [port, cpuPort] = [Number(match[1]), Number(match[2])];
       try {
         await cannon(port, headers, settings.warmupSec);
@@ -199,11 +149,7 @@ try {
       }
     }
   }
-} finally {
-  await maintenance.unsafe(`drop database if exists ${database} with (force)`);
-  await maintenance.end();
-  await server.stop();
-}
+});
 
 const summarize = (variant) => {
   const of = runs.filter((r) => r.variant === variant);
@@ -233,7 +179,7 @@ const result = {
     platform: `${os.platform()} ${os.release()}`,
     node: process.version,
     postgres: facts?.postgres ?? 'unknown',
-    postgresSource: server.source,
+    postgresSource,
     nodeOptions: asyncContextFrame ? '--experimental-async-context-frame' : '',
     note: 'autocannon, the servers and PostgreSQL share this machine, and other work may have been running on it (see loadAverage).',
   },

@@ -1,0 +1,79 @@
+// What the Express benchmark scripts share (run.mjs, profile.mjs, callgrind.mjs): how a serve.ts process is started
+// and stopped, and the benchmark's database with the variants' command lines and headers.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { startPostgres, withDatabase } from '@tenancy/postgres/testing';
+import postgres from 'postgres';
+
+const example = new URL('../../examples/express-api/', import.meta.url);
+const exampleRequire = createRequire(new URL('package.json', example));
+/** tsx's CLI (runs a script in a child process) and its loader (for `node --import`, in the same process). */
+export const tsxCli = exampleRequire.resolve('tsx/cli');
+export const tsxLoader = exampleRequire.resolve('tsx');
+export const serveScript = new URL('serve.ts', import.meta.url).pathname;
+// The example's tsconfig resolves @tenancy/* through node_modules: the servers run on the packages' builds.
+export const tsconfig = new URL('tsconfig.json', example).pathname;
+
+/** Resolves with the first match of `pattern` in `child`'s output; rejects if it exits first. */
+export function outputMatch(child, pattern) {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      const match = pattern.exec(out);
+      if (match) resolve(match);
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${out}`)));
+  });
+}
+
+/** Runs serve.ts with `args` through tsx; resolves with the child and the first match of `pattern` in its output. */
+export async function serve(args, pattern, env = process.env) {
+  const child = spawn(process.execPath, [tsxCli, '--tsconfig', tsconfig, serveScript, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env,
+  });
+  return { child, match: await outputMatch(child, pattern) };
+}
+
+/** Stops a server and resolves once it has exited (profilers write their files on exit). */
+export function stop(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Runs `fn` with a benchmark database of its own (on DATABASE_URL's server, else an embedded PostgreSQL), set up by
+ * serve.ts (schema, RLS, login role, demo seed, bulk rows), and dropped afterwards. `fn` gets the server, a
+ * maintenance connection, the setup's facts and each variant's serve.ts arguments and request headers.
+ */
+export async function withBenchDatabase(fn) {
+  const server = await startPostgres({ preferEmbedded: true, log: (m) => process.stderr.write(`${m}\n`) });
+  const database = `tenancy_bench_express_${randomBytes(3).toString('hex')}`;
+  const maintenance = postgres(server.url, { max: 1, onnotice: () => {} });
+  await maintenance.unsafe(`create database ${database}`);
+  const adminUrl = withDatabase(server.url, database);
+  try {
+    process.stderr.write('setting up: schema, RLS, login role, demo and bulk rows...\n');
+    const setup = await serve(['setup', adminUrl], /^(\{.*\})$/m);
+    const facts = JSON.parse(setup.match[1]);
+    await new Promise((resolve) => setup.child.once('exit', resolve));
+    const scopedHeaders = { host: 'acme.localhost', authorization: `Bearer ${facts.token}` };
+    const variants = {
+      unscoped: { args: ['unscoped', adminUrl, facts.tenantId], headers: {} },
+      scoped: { args: ['scoped', facts.loginUrl], headers: scopedHeaders },
+      tenancy: { args: ['tenancy', facts.loginUrl], headers: scopedHeaders },
+      middleware: { args: ['middleware', adminUrl, facts.loginUrl], headers: scopedHeaders },
+      database: { args: ['database', facts.loginUrl, facts.tenantId], headers: {} },
+    };
+    return await fn({ server, maintenance, facts, variants });
+  } finally {
+    await maintenance.unsafe(`drop database if exists ${database} with (force)`);
+    await maintenance.end();
+    await server.stop();
+  }
+}
