@@ -105,7 +105,7 @@ interface ArmState extends Arm {
   readonly values: SettingValues;
   /** The byte lengths of tenant, user and workspace, all ASCII; undefined when one is not (see `bind`). */
   readonly ascii: readonly [number, number, number] | undefined;
-  /** The opening's whole Bind, encoded ahead, for values that are not all ASCII (written byte by byte otherwise). */
+  /** The opening's whole Bind, encoded ahead, for values that are not all ASCII (else written into the chunk). */
   readonly bind: Buffer | undefined;
   /** The length of the opening's Bind message, type byte included. */
   readonly bindLength: number;
