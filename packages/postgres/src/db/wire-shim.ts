@@ -105,6 +105,8 @@ interface ArmState extends Arm {
   readonly values: SettingValues;
   /** The byte lengths of tenant, user and workspace, all ASCII; undefined when one is not (see `bind`). */
   readonly ascii: readonly [number, number, number] | undefined;
+  /** The encoded role. */
+  readonly role: Buffer;
   /** The opening's whole Bind, encoded ahead, for values that are not all ASCII (else written into the chunk). */
   readonly bind: Buffer | undefined;
   /** The length of the opening's Bind message, type byte included. */
@@ -197,17 +199,17 @@ export class WireShimSocket extends net.Socket {
     const user = asciiLength(values[1]);
     const workspace = asciiLength(values[2]);
     const ascii = tenant < 0 || user < 0 || workspace < 0 ? undefined : ([tenant, user, workspace] as const);
-    const bind = ascii === undefined ? openingBind(opening, values) : undefined;
+    const role = roleBytes(opening, values[3]);
+    const bind = ascii === undefined ? openingBind(opening, values, role) : undefined;
     const state: ArmState = {
       tag: `${TAG_PREFIX}${id}`,
       id,
       opening,
       values,
       ascii,
+      role,
       bind,
-      bindLength:
-        bind?.length ??
-        5 + opening.bindHead.length + 16 + tenant + user + workspace + roleBytes(opening, values[3]).length + 2,
+      bindLength: bind?.length ?? 5 + opening.bindHead.length + 16 + tenant + user + workspace + role.length + 2,
       parseName: undefined,
       anchored: false,
       written: false,
@@ -527,9 +529,8 @@ function cString(buf: Buffer, at: number): string {
 
 // The opening's Bind: the unnamed portal, the opening statement, every value as text (tenant, user, workspace,
 // role). Encoded ahead only for values that are not all ASCII (see `writeOpeningBind` for the usual case).
-function openingBind(opening: OpeningStatement, values: SettingValues): Buffer {
-  const [tenant, user, workspace, role] = values;
-  const roleValue = roleBytes(opening, role);
+function openingBind(opening: OpeningStatement, values: SettingValues, roleValue: Buffer): Buffer {
+  const [tenant, user, workspace] = values;
   const tenantLength = Buffer.byteLength(tenant, 'utf8');
   const userLength = Buffer.byteLength(user, 'utf8');
   const workspaceLength = Buffer.byteLength(workspace, 'utf8');
@@ -580,7 +581,7 @@ function writeOpeningBind(out: Buffer, start: number, arm: ArmState): number {
     at += 4;
     if (length > 0) at += (out as StringWriters).latin1Write(values[v] as string, at, length);
   }
-  const role = roleBytes(arm.opening, values[3]);
+  const role = arm.role;
   setU32(out, at, role.length);
   at = put(out, at + 4, role, 0, role.length);
   out[at] = 0;
