@@ -5,7 +5,8 @@
 // counted. Prints instructions per request with and without garbage collection; the profiles (with a perf map for
 // the JIT's function names) stay in the printed folder.
 //   pnpm build && DATABASE_URL=postgres://... node bench/express/callgrind.mjs [variant ...]   (needs valgrind)
-// Env: WARMUP (default 3000), REQUESTS (default 2000). Variants as in run.mjs; default unscoped and scoped.
+// Env: WARMUP (default 3000), REQUESTS (default 2000), NODE_FLAGS (for the server's node, e.g. --no-turbo-inlining).
+// Variants as in run.mjs; default unscoped and scoped.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -40,6 +41,8 @@ await withBenchDatabase(async ({ variants }) => {
         `--callgrind-out-file=${out}.cg`,
         process.execPath,
         '--perf-basic-prof',
+        // e.g. --no-turbo-inlining, to charge each function its own cost instead of its optimized caller's.
+        ...(process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean),
         '--import',
         tsxLoader,
         serveScript,
