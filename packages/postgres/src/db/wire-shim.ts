@@ -684,11 +684,7 @@ function bytesAt(buf: Buffer, at: number, bytes: Buffer): boolean {
 
 // postgres.js binds only the unnamed portal, so a portal name starting with the tag prefix is an armed statement.
 function hasTagPrefix(buf: Buffer, at: number): boolean {
-  if (at + TAG_BYTES.length > buf.length) return false;
-  for (let i = 0; i < TAG_BYTES.length; i++) {
-    if (buf[at + i] !== TAG_BYTES[i]) return false;
-  }
-  return true;
+  return at + TAG_BYTES.length <= buf.length && bytesAt(buf, at, TAG_BYTES);
 }
 
 // The arm number after the tag prefix (decimal digits up to `end`); -1 when it is not one.

@@ -39,9 +39,7 @@ export function withTenantSql<R, TTypes extends Record<string, unknown> = {}>(
 ): Promise<UnitResult<R>> {
   // Everything that can throw runs inside the unit's start (UnitOfWork.run), so it rejects the returned promise.
   const plan = () => {
-    if (typeof client !== 'function' || typeof client.reserve !== 'function') {
-      throw new TenancyError('INVALID_CONFIG', 'withTenantSql() needs a postgres.js client: postgres(url, options).');
-    }
+    assertPostgresClient(client, 'withTenantSql');
     const runtime = runtimeFor(options.config);
     const values = settingValuesFor(typeof tenant === 'string' ? { tenantId: tenant } : tenant, runtime);
     const sql = client as unknown as postgres.Sql;
@@ -75,10 +73,14 @@ export function withTenantSql<R, TTypes extends Record<string, unknown> = {}>(
  */
 // biome-ignore lint/complexity/noBannedTypes: `{}` is postgres.js's own default for "no custom types"
 export function prepareTenantSql<TTypes extends Record<string, unknown> = {}>(client: postgres.Sql<TTypes>): boolean {
-  if (typeof client !== 'function' || typeof client.reserve !== 'function') {
-    throw new TenancyError('INVALID_CONFIG', 'prepareTenantSql() needs a postgres.js client: postgres(url, options).');
-  }
+  assertPostgresClient(client, 'prepareTenantSql');
   return installWireShim(client as unknown as postgres.Sql);
+}
+
+function assertPostgresClient(client: unknown, caller: string): void {
+  if (typeof client !== 'function' || typeof (client as { reserve?: unknown }).reserve !== 'function') {
+    throw new TenancyError('INVALID_CONFIG', `${caller}() needs a postgres.js client: postgres(url, options).`);
+  }
 }
 
 function runtimeFor(config: TenantDbConfig | undefined): RuntimeConfig {
