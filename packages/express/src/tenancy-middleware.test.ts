@@ -132,6 +132,48 @@ describe('tenancyMiddleware', () => {
   });
 });
 
+describe('req.tenancy', () => {
+  it('reaches handlers of a mounted sub-app and of a second app, and is never an own property of the request', async () => {
+    const seen: Array<{ slug: string | null; own: boolean }> = [];
+    const record = (req: express.Request, res: express.Response) => {
+      seen.push({ slug: tenancyOf(req).tenant?.slug ?? null, own: Object.hasOwn(req, 'tenancy') });
+      res.json({ slug: req.tenancy?.tenant?.slug ?? null });
+    };
+    const sub = express();
+    sub.get('/where', record);
+    const parent = express();
+    parent.use(tenancyMiddleware(t.tenancy));
+    parent.use('/sub', sub);
+    parent.get('/where', record);
+    const other = express();
+    other.use(tenancyMiddleware(t.tenancy));
+    other.get('/where', record);
+    const [a, b] = [await startServer(parent), await startServer(other)];
+    try {
+      const headers = await bearer('alice');
+      const statuses = [];
+      for (const [s, host, path] of [
+        [a, 'acme.example.test', '/sub/where'],
+        [a, 'acme.example.test', '/where'],
+        [b, 'globex.example.test', '/where'],
+        [a, 'globex.example.test', '/sub/where'],
+      ] as const) {
+        statuses.push((await s.fetch(host, path, { headers: host.startsWith('acme') ? headers : {} })).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200]);
+      expect(seen).toEqual([
+        { slug: 'acme', own: false },
+        { slug: 'acme', own: false },
+        { slug: 'globex', own: false },
+        { slug: 'globex', own: false },
+      ]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 describe('tenancyMiddleware with cached answers', () => {
   it('answers alike whether resolution had to wait or found everything cached', async () => {
     const app = express();

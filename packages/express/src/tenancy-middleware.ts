@@ -2,6 +2,7 @@ import type { ResolvedRequest, ResolveRequestOptions, Tenancy } from '@tenancy/c
 import { resolveEagerly } from '@tenancy/core';
 import type { Request as ExpressRequest, NextFunction, RequestHandler, Response } from 'express';
 import type { RequestTenancy } from './register.js';
+import { setRequestTenancy } from './tenancy-slot.js';
 import { toRequestLike } from './to-request-like.js';
 import './request-augmentation.js';
 
@@ -36,7 +37,7 @@ export function tenancyMiddleware<TPermission extends string>(
   const { resolveOptions } = options;
   const proceed = (req: ExpressRequest, next: NextFunction, resolved: ResolvedRequest<TPermission>): void => {
     // Assigned before the chain continues, never mutated after: later middleware reads one resolution.
-    req.tenancy = resolved as unknown as RequestTenancy;
+    setRequestTenancy(req, resolved as unknown as RequestTenancy);
     if (resolved.context === undefined) {
       // No context: later handlers run outside any tenant, so requireTenant() and the scoped database refuse.
       next();
