@@ -11,21 +11,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { outputMatch, serveScript, stop, tsconfig, tsxLoader, withBenchDatabase } from './harness.mjs';
+import { cannon, outputMatch, serveScript, stop, tsconfig, tsxLoader, withBenchDatabase } from './harness.mjs';
 
 const WARMUP = Number(process.env.WARMUP ?? 3000);
 const REQUESTS = Number(process.env.REQUESTS ?? 2000);
 const totals = new URL('../wrapper/callgrind-total.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(os.tmpdir(), 'tenancy-express-callgrind-'));
 
-const cannon = (port, headers, amount) =>
-  new Promise((resolve, reject) =>
-    autocannon(
-      { url: `http://127.0.0.1:${port}/projects?limit=20`, headers, connections: 50, amount, timeout: 60 },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    ),
-  );
+const cannonN = (port, headers, amount) => cannon(port, headers, { connections: 50, amount, timeout: 60 });
 
 await withBenchDatabase(async ({ variants }) => {
   const names = process.argv.slice(2);
@@ -55,9 +48,9 @@ await withBenchDatabase(async ({ variants }) => {
       log += chunk.toString();
     });
     const [, port] = await outputMatch(child, /READY (\d+) CPU (\d+)/);
-    const warm = await cannon(Number(port), headers, WARMUP);
+    const warm = await cannonN(Number(port), headers, WARMUP);
     execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
-    const result = await cannon(Number(port), headers, REQUESTS);
+    const result = await cannonN(Number(port), headers, REQUESTS);
     await stop(child);
     if (existsSync(`/tmp/perf-${child.pid}.map`)) copyFileSync(`/tmp/perf-${child.pid}.map`, `${out}.map`);
     const answered = result.requests.total;

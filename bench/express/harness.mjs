@@ -3,7 +3,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { startPostgres, withDatabase } from '@tenancy/postgres/testing';
+import autocannon from 'autocannon';
 import postgres from 'postgres';
 
 const example = new URL('../../examples/express-api/', import.meta.url);
@@ -76,4 +78,59 @@ export async function withBenchDatabase(fn) {
     await maintenance.end();
     await server.stop();
   }
+}
+
+/** The request every Express benchmark sends: the example's read endpoint, one page of 20 projects. */
+export const BENCH_PATH = '/projects?limit=20';
+
+/** Runs autocannon against a server's BENCH_PATH; `options` are autocannon's (connections, duration or amount, ...). */
+export function cannon(port, headers, options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: `http://127.0.0.1:${port}${BENCH_PATH}`, headers, ...options }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+/** A serve.ts server's CPU time so far (µs: user, system) and its read/write system calls (Linux only). */
+export async function serverUsage(cpuPort) {
+  const response = await fetch(`http://127.0.0.1:${cpuPort}/`);
+  return JSON.parse(await response.text());
+}
+
+/** The median of the finite numbers in `xs`, or null when there are none. */
+export function median(xs) {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** `x` rounded to one decimal (null and undefined stay null). */
+export const round1 = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
+
+/** The machine a result was recorded on, for the results file. */
+export function machineFacts(facts, postgresSource, nodeOptions) {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    postgres: facts?.postgres ?? 'unknown',
+    postgresSource,
+    nodeOptions,
+    note: 'autocannon, the servers and PostgreSQL share this machine, and other work may have been running on it (see loadAverage).',
+  };
+}
+
+/**
+ * The environment for the servers: with `asyncContextFrame`, Node 22's --experimental-async-context-frame (the default
+ * from Node 24), which implements AsyncLocalStorage without promise hooks.
+ */
+export function serverEnvironment(asyncContextFrame) {
+  return asyncContextFrame
+    ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-async-context-frame`.trim() }
+    : process.env;
 }

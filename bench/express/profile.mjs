@@ -8,8 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { serve, stop, withBenchDatabase } from './harness.mjs';
+import { cannon, serve, stop, withBenchDatabase } from './harness.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -17,13 +16,7 @@ const { values, positionals } = parseArgs({
 });
 const dir = mkdtempSync(join(os.tmpdir(), 'tenancy-express-profile-'));
 
-const cannon = (port, headers, duration) =>
-  new Promise((resolve, reject) =>
-    autocannon(
-      { url: `http://127.0.0.1:${port}/projects?limit=20`, headers, connections: 50, duration },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    ),
-  );
+const cannonFor = (port, headers, duration) => cannon(port, headers, { connections: 50, duration });
 
 // Self time per function (µs) from a .cpuprofile: samples x their interval, grouped by function and file.
 function selfTimes(file) {
@@ -48,8 +41,8 @@ await withBenchDatabase(async ({ variants }) => {
     const profileDir = join(dir, name);
     const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
     const { child, match } = await serve(args, /READY (\d+) CPU (\d+)/, { ...process.env, NODE_OPTIONS: nodeOptions });
-    const warm = await cannon(Number(match[1]), headers, 3);
-    const result = await cannon(Number(match[1]), headers, Number(values.duration));
+    const warm = await cannonFor(Number(match[1]), headers, 3);
+    const result = await cannonFor(Number(match[1]), headers, Number(values.duration));
     // The warm-up's requests were profiled too.
     const requests = warm.requests.total + result.requests.total;
     await stop(child);

@@ -16,10 +16,19 @@
 // DATABASE_URL is used when set (a superuser URL; a database of its own is created and dropped), else an embedded
 // PostgreSQL from @tenancy/postgres/testing.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { serve, stop, withBenchDatabase } from './harness.mjs';
+import {
+  BENCH_PATH,
+  cannon as cannonFor,
+  machineFacts,
+  median,
+  round1,
+  serve,
+  serverEnvironment,
+  serverUsage,
+  stop,
+  withBenchDatabase,
+} from './harness.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -41,33 +50,14 @@ const settings = {
   connections: Number(values.connections),
   rounds: Number(values.rounds),
   warmupSec: Number(values.warmup),
-  path: '/projects?limit=20',
+  path: BENCH_PATH,
   pageSize: 20,
 };
 
-const serverEnv = asyncContextFrame
-  ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-async-context-frame`.trim() }
-  : process.env;
+const serverEnv = serverEnvironment(asyncContextFrame);
 
-function cannon(port, headers, durationSec) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `http://127.0.0.1:${port}${settings.path}`,
-        headers,
-        connections: settings.connections,
-        duration: durationSec,
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
-}
-
-// The server's CPU time so far (µs: user, system) and its read/write system calls (Linux; undefined elsewhere).
-async function serverUsage(cpuPort) {
-  const response = await fetch(`http://127.0.0.1:${cpuPort}/`);
-  return JSON.parse(await response.text());
-}
+const cannon = (port, headers, durationSec) =>
+  cannonFor(port, headers, { connections: settings.connections, duration: durationSec });
 
 // CPU time (µs) of the PostgreSQL server and its backends, from /proc. Only meaningful for a server nobody else uses.
 const TICK_MICROS = 1e6 / 100; // USER_HZ is 100 on Linux
@@ -87,14 +77,6 @@ function postgresCpuMicros(postmasterPid) {
   }
   return ticks * TICK_MICROS;
 }
-
-const median = (xs) => {
-  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const round1 = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
 
 const runs = [];
 let facts;
@@ -171,18 +153,7 @@ const result = {
   description:
     "GET /projects?limit=20 of the Express example. unscoped: plain Drizzle over the table owner connection, tenant filter by hand, no middleware. scoped: the example app (tenancyMiddleware with subdomain + HS256 JWT + membership, requirePermission, createTenantDb under RLS as an unprivileged login role). tenancy: the unscoped app's single route plus exactly what tenancy adds (the middleware, requirePermission, the scoped database), without the example's other routers. Same handler body and the same prepared Drizzle query (tenantDb.prepare in the app, .prepare() on plain Drizzle). Medians over alternating rounds.",
   date: new Date().toISOString(),
-  machine: {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGb: Math.round(os.totalmem() / 2 ** 30),
-    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
-    platform: `${os.platform()} ${os.release()}`,
-    node: process.version,
-    postgres: facts?.postgres ?? 'unknown',
-    postgresSource,
-    nodeOptions: asyncContextFrame ? '--experimental-async-context-frame' : '',
-    note: 'autocannon, the servers and PostgreSQL share this machine, and other work may have been running on it (see loadAverage).',
-  },
+  machine: machineFacts(facts, postgresSource, asyncContextFrame ? '--experimental-async-context-frame' : ''),
   settings: { ...settings, rows: facts?.rows, tenants: facts?.tenants, poolSize: 10 },
   runs,
   summary: {
