@@ -3,7 +3,7 @@ import express from 'express';
 import { errorHandler, unknownRoute } from './http/error-handler.js';
 import './register.js';
 import { auditRoutes } from './routes/audit.js';
-import { authRoutes } from './routes/auth.js';
+import { acceptInvitation, authRoutes } from './routes/auth.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { meRoutes } from './routes/me.js';
 import { memberRoutes } from './routes/members.js';
@@ -35,14 +35,16 @@ export function createApp(services: AppServices, options: CreateAppOptions = {})
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
-  // Before the tenancy middleware: these run without a token for the tenant (see routes/auth.ts).
-  app.use(authRoutes(services));
+  // Before the tenancy middleware: these run without a token for the tenant (see routes/auth.ts). Routers are mounted
+  // at their path, so a request enters only the one it is for (Express 5 runs every path-less router for every request).
+  app.use('/auth', authRoutes(services));
+  app.post('/invitations/accept', acceptInvitation(services));
 
   // From here on every request is resolved: tenant (host, x-tenant, the token's tid: all must agree), verified token,
   // membership. Handlers run inside the tenant's context, which the scoped database reads.
   app.use(tenancyMiddleware(services.tenancy));
-  app.use(platformRoutes(services));
-  app.use(meRoutes());
+  app.use('/platform', platformRoutes(services));
+  app.use('/me', meRoutes());
   app.use(projectRoutes(db));
   app.use(workspaceRoutes(db));
   app.use(taskRoutes(db));

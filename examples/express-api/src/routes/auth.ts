@@ -1,5 +1,6 @@
 import { createTenantResolver, fromHeader, fromSubdomain, TenancyError } from '@tenancy/core';
 import { toWebRequest } from '@tenancy/express';
+import type { RequestHandler } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import { acceptInvite, signUp } from '../auth/accounts.js';
@@ -29,10 +30,10 @@ const acceptSchema = z.strictObject({
 });
 
 /**
- * Sign-up, sign-in and accepting an invitation. Mounted before the tenancy middleware: these routes run before the
- * caller has a token for the tenant, and a stale token sent along must not stop someone from signing in again.
- * Sign-in still needs the tenant, which it resolves from the host (or `x-tenant`) with core's resolver, so a suspended
- * or unknown tenant is refused as usual.
+ * Sign-up and sign-in, mounted at /auth ({@link acceptInvitation} accepts an invitation). Mounted before the tenancy
+ * middleware: these routes run before the caller has a token for the tenant, and a stale token sent along must not
+ * stop someone from signing in again. Sign-in still needs the tenant, which it resolves from the host (or `x-tenant`)
+ * with core's resolver, so a suspended or unknown tenant is refused as usual.
  */
 export function authRoutes(services: AppServices): Router {
   const { sql, tenancyConfig, tokens, config, store, lifecycle } = services;
@@ -43,7 +44,7 @@ export function authRoutes(services: AppServices): Router {
   const router = Router();
 
   // Creates a tenant, its owner (a new user, or an existing one who proves their password) and default workspace.
-  router.post('/auth/sign-up', async (req, res) => {
+  router.post('/sign-up', async (req, res) => {
     const body = parse(signUpSchema, req.body, 'body');
     const created = await signUp({ sql, tenancyConfig, lifecycle }, body);
     const token = await tokens.sign({
@@ -55,7 +56,7 @@ export function authRoutes(services: AppServices): Router {
   });
 
   // A token for one tenant (claim `tid`), or on the bare domain for a platform admin.
-  router.post('/auth/sign-in', async (req, res) => {
+  router.post('/sign-in', async (req, res) => {
     const body = parse(signInSchema, req.body, 'body');
     const { tenant } = await resolveTenant(toWebRequest(req));
     const found = await findCredentials(sql, tenancyConfig, body.email);
@@ -84,8 +85,16 @@ export function authRoutes(services: AppServices): Router {
     });
   });
 
-  // The invitation names its tenant; the host does not matter. Answers with a token for that tenant.
-  router.post('/invitations/accept', async (req, res) => {
+  return router;
+}
+
+/**
+ * POST /invitations/accept: the invitation names its tenant, so the host does not matter. Answers with a token for that
+ * tenant. Mounted before the tenancy middleware, like the routes of {@link authRoutes}.
+ */
+export function acceptInvitation(services: AppServices): RequestHandler {
+  const { sql, tenancyConfig, tokens, store, lifecycle } = services;
+  return async (req, res) => {
     const body = parse(acceptSchema, req.body, 'body');
     const accepted = await acceptInvite({ sql, tenancyConfig, lifecycle }, body);
     const tenant = await store.findById(accepted.tenantId);
@@ -97,7 +106,5 @@ export function authRoutes(services: AppServices): Router {
       roles: accepted.roles,
       token,
     });
-  });
-
-  return router;
+  };
 }

@@ -15,7 +15,7 @@ const SHOWN: readonly AppPermission[] = [
 /** Who the caller is in this tenant: their roles and a few things they may do (for a UI to show or hide buttons). */
 export function meRoutes(): Router {
   const router = Router();
-  router.get('/me', requireTenantGuard(), (req, res) => {
+  router.get('/', requireTenantGuard(), (req, res) => {
     const { tenant, principal, membership, can } = tenancyOf(req);
     res.json({
       user: { id: principal?.id ?? null, email: principal?.claims['email'] ?? null },

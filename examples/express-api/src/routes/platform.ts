@@ -37,9 +37,9 @@ export function platformRoutes(deps: {
 }): Router {
   const { sql, tenancyConfig, lifecycle, store } = deps;
   const router = Router();
-  router.use('/platform', requirePlatformAdmin);
+  router.use(requirePlatformAdmin);
 
-  router.get('/platform/tenants', async (_req, res) => {
+  router.get('/tenants', async (_req, res) => {
     const s = sql(tenancyConfig.helperSchema);
     const items = await withPlatformTransaction(
       sql,
@@ -52,7 +52,7 @@ export function platformRoutes(deps: {
     res.json({ items });
   });
 
-  router.post('/platform/tenants/:tenantId/suspend', async (req, res) => {
+  router.post('/tenants/:tenantId/suspend', async (req, res) => {
     const { tenantId } = parse(paramsSchema, req.params, 'path');
     const { reason } = parse(suspendSchema, req.body, 'body');
     const changed = await lifecycle.suspendTenant({ tenantId, reason, actorId: actorOf(req) });
@@ -60,7 +60,7 @@ export function platformRoutes(deps: {
     res.json({ tenantId, status: 'suspended', changed });
   });
 
-  router.post('/platform/tenants/:tenantId/reactivate', async (req, res) => {
+  router.post('/tenants/:tenantId/reactivate', async (req, res) => {
     const { tenantId } = parse(paramsSchema, req.params, 'path');
     const changed = await lifecycle.reactivateTenant({ tenantId, actorId: actorOf(req) });
     store.invalidateTenant(tenantId);
