@@ -190,6 +190,19 @@ function wrapper(r) {
   ].join('\n');
 }
 
+// The machine line of an Express result (run.mjs and interleaved.mjs record the machine alike).
+const expressMachineLine = (r) =>
+  machineLine(
+    {
+      cpu: r.machine?.cpuModel,
+      cores: r.machine?.cpus,
+      node: r.machine?.node,
+      postgres: r.machine?.postgres,
+      loadAverage: r.machine?.loadAverage,
+    },
+    r.date,
+  );
+
 function express(r, title = '## Express example: throughput with and without tenancy') {
   const s = r.summary ?? {};
   const row = (name) => {
@@ -214,16 +227,7 @@ function express(r, title = '## Express example: throughput with and without ten
     '',
     `autocannon, ${r.settings?.connections} connections, ${r.settings?.durationSec} s x ${r.settings?.rounds} alternating rounds, medians; pool ${r.settings?.poolSize}. Target: scoped at least 85% of unscoped. \`bench/express/run.mjs\`.`,
     '',
-    machineLine(
-      {
-        cpu: r.machine?.cpuModel,
-        cores: r.machine?.cpus,
-        node: r.machine?.node,
-        postgres: r.machine?.postgres,
-        loadAverage: r.machine?.loadAverage,
-      },
-      r.date,
-    ),
+    expressMachineLine(r),
     '',
     table(
       ['variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'of it system µs', 'read/write calls/req'],
@@ -234,6 +238,50 @@ function express(r, title = '## Express example: throughput with and without ten
     '',
     typeof s.ratio === 'number'
       ? `Scoped throughput: **${(s.ratio * (s.ratio <= 1 ? 100 : 1)).toFixed(1)}%** of unscoped${typeof s.tenancyRatio === 'number' ? `; tenancy alone (one route): **${(s.tenancyRatio * 100).toFixed(1)}%**` : ''}.`
+      : '',
+  ].join('\n');
+}
+
+function expressInterleaved(r, title = '## Express example: interleaved windows (paired ratios)') {
+  const s = r.summary ?? {};
+  const pct = (x) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : 'n/a');
+  const names = r.settings?.variants ?? Object.keys(s).filter((k) => typeof s[k] === 'object' && s[k] !== null);
+  return [
+    title,
+    '',
+    r.description ?? '',
+    ...(r.machine?.nodeOptions
+      ? ['', `Servers run with \`NODE_OPTIONS=${r.machine.nodeOptions}\` (all variants alike).`]
+      : []),
+    '',
+    `autocannon, ${r.settings?.connections} connections, ${r.settings?.pairs} pairs of ${r.settings?.windowSec} s windows after ${r.settings?.warmupSec} s of warm-up per server; pool ${r.settings?.poolSize}. Target: scoped at least 85% of unscoped. \`bench/express/interleaved.mjs\`.`,
+    '',
+    expressMachineLine(r),
+    '',
+    table(
+      [
+        'variant',
+        'median req/s',
+        'server CPU µs/req',
+        'throughput vs unscoped (IQR)',
+        'CPU per request, unscoped / variant (IQR)',
+      ],
+      names.map((name) => {
+        const x = s[name] ?? {};
+        return [
+          name,
+          fmt(x.requestsPerSec),
+          fmt(x.serverCpuMicrosPerRequest, 1),
+          x.throughputRatio === undefined
+            ? ''
+            : `${pct(x.throughputRatio)} (${(x.throughputRatioIqr ?? []).map(pct).join(' to ')})`,
+          x.cpuRatio === undefined ? '' : `${pct(x.cpuRatio)} (${(x.cpuRatioIqr ?? []).map(pct).join(' to ')})`,
+        ];
+      }),
+    ),
+    '',
+    typeof s.scoped?.throughputRatio === 'number'
+      ? `Scoped throughput: **${pct(s.scoped.throughputRatio)}** of unscoped (median of ${r.settings?.pairs} paired windows)${typeof s.tenancy?.throughputRatio === 'number' ? `; tenancy alone (one route): **${pct(s.tenancy.throughputRatio)}**` : ''}.`
       : '',
   ].join('\n');
 }
@@ -259,8 +307,24 @@ const RENDERERS = {
   express: (r) => express(r),
   'express-async-context-frame': (r) =>
     express(r, '## Express example with `--experimental-async-context-frame` (Node 22; the default from Node 24)'),
+  'express-interleaved': (r) => expressInterleaved(r),
+  'express-interleaved-async-context-frame': (r) =>
+    expressInterleaved(
+      r,
+      '## Express example, interleaved windows, with `--experimental-async-context-frame` (Node 22; the default from Node 24)',
+    ),
 };
-const ORDER = ['permissions', 'resolve', 'rls', 'protocol', 'wrapper', 'express', 'express-async-context-frame'];
+const ORDER = [
+  'permissions',
+  'resolve',
+  'rls',
+  'protocol',
+  'wrapper',
+  'express-interleaved',
+  'express-interleaved-async-context-frame',
+  'express',
+  'express-async-context-frame',
+];
 
 export function renderBenchmarks(extra = {}) {
   const renderers = { ...RENDERERS, ...extra };

@@ -15,6 +15,13 @@ const BENCHMARKS = [
   { name: 'wrapper', script: 'wrapper/run.mjs', database: true },
   { name: 'express', script: 'express/run.mjs', database: true },
   { name: 'express', script: 'express/run.mjs', args: ['--async-context-frame'], database: true },
+  { name: 'express-interleaved', script: 'express/interleaved.mjs', database: true },
+  {
+    name: 'express-interleaved',
+    script: 'express/interleaved.mjs',
+    args: ['--async-context-frame'],
+    database: true,
+  },
 ];
 
 const args = process.argv.slice(2);
