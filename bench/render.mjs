@@ -308,6 +308,11 @@ const RENDERERS = {
   'express-async-context-frame': (r) =>
     express(r, '## Express example with `--experimental-async-context-frame` (Node 22; the default from Node 24)'),
   'express-interleaved': (r) => expressInterleaved(r),
+  'express-interleaved-node24': (r) =>
+    expressInterleaved(
+      r,
+      '## Express example, interleaved windows, on Node 24 (`AsyncLocalStorage` without promise hooks by default)',
+    ),
   'express-interleaved-async-context-frame': (r) =>
     expressInterleaved(
       r,
@@ -322,6 +327,7 @@ const ORDER = [
   'wrapper',
   'express-interleaved',
   'express-interleaved-async-context-frame',
+  'express-interleaved-node24',
   'express',
   'express-async-context-frame',
 ];

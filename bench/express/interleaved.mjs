@@ -9,7 +9,8 @@
 // running. run.mjs compares medians of 10 s rounds taken minutes apart, where such a swing decides the result; here
 // each ratio compares two windows a few seconds apart. Exactly one server is loaded at a time, as in run.mjs.
 // Target: scoped >= 85% of unscoped throughput. Writes bench/results/express-interleaved.json (with
-// --async-context-frame, express-interleaved-async-context-frame.json).
+// --async-context-frame, express-interleaved-async-context-frame.json; on a Node other than 22, with -node<major>).
+// The servers run on the node that runs this script: PATH=<node 24>/bin:$PATH node bench/express/interleaved.mjs.
 //
 //   pnpm build && node bench/express/interleaved.mjs [--variants unscoped,scoped,tenancy] [--window 2] [--pairs 30]
 //     [--warmup 5] [--connections 50] [--async-context-frame]
@@ -41,7 +42,10 @@ const { values } = parseArgs({
   },
 });
 const asyncContextFrame = values['async-context-frame'];
-const resultName = asyncContextFrame ? 'express-interleaved-async-context-frame' : 'express-interleaved';
+// Node 22 is the oldest Node the packages support; a run on another major (the servers run on this script's node) is
+// recorded apart, e.g. express-interleaved-node24.json.
+const nodeMajor = process.versions.node.split('.')[0];
+const resultName = `express-interleaved${asyncContextFrame ? '-async-context-frame' : ''}${nodeMajor === '22' ? '' : `-node${nodeMajor}`}`;
 const names = values.variants.split(',').filter(Boolean);
 if (names[0] !== 'unscoped' || names.length < 2) {
   process.stderr.write('--variants must start with unscoped (the baseline) and name at least one more\n');
