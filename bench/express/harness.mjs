@@ -134,3 +134,24 @@ export function serverEnvironment(asyncContextFrame) {
     ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-async-context-frame`.trim() }
     : process.env;
 }
+
+/**
+ * Runs serve.ts with `args` in one process (tsx as a loader, so signals reach the server), with `preload` imported
+ * first and `env` added. Resolves once it listens, with the child, its port and `waitFor(text)`, which resolves once
+ * the server has printed `text` on stderr.
+ */
+export async function servePreloaded(args, preload, env) {
+  const child = spawn(process.execPath, ['--import', preload, '--import', tsxLoader, serveScript, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, ...env },
+  });
+  let log = '';
+  child.stderr.on('data', (chunk) => {
+    log += chunk.toString();
+  });
+  const [, port] = await outputMatch(child, /READY (\d+) CPU (\d+)/);
+  const waitFor = async (text) => {
+    while (!log.includes(text)) await new Promise((resolve) => setTimeout(resolve, 50));
+  };
+  return { child, port: Number(port), waitFor };
+}

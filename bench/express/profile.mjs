@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Where an Express benchmark server spends its CPU: runs the variants of run.mjs once each under load with V8's
-// sampling profiler (--cpu-prof) and prints each one's self time per function, heaviest first, per request.
+// sampling profiler and prints each one's self time per function, heaviest first, per request. The profiler runs only
+// while the measured requests are served (profile-preload.mjs), after a warm-up: start-up and compilation stay out.
 //   pnpm build && DATABASE_URL=postgres://... node bench/express/profile.mjs [--duration 10] [--top 40] [variant ...]
 // Variants: unscoped, scoped, tenancy, middleware, database (see serve.ts). The profiles stay in the printed folder
 // (open them in Chrome's DevTools for the call tree). Not a measurement of throughput: the profiler costs time too.
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cannon, serve, stop, withBenchDatabase } from './harness.mjs';
+import { cannon, servePreloaded, stop, withBenchDatabase } from './harness.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -17,6 +18,7 @@ const { values, positionals } = parseArgs({
 const dir = mkdtempSync(join(os.tmpdir(), 'tenancy-express-profile-'));
 
 const cannonFor = (port, headers, duration) => cannon(port, headers, { connections: 50, duration });
+const preload = new URL('profile-preload.mjs', import.meta.url).pathname;
 
 // Self time per function (µs) from a .cpuprofile: samples x their interval, grouped by function and file.
 function selfTimes(file) {
@@ -38,24 +40,22 @@ await withBenchDatabase(async ({ variants }) => {
   const profiles = [];
   for (const name of positionals.length > 0 ? positionals : ['unscoped', 'scoped']) {
     const { args, headers } = variants[name];
-    const profileDir = join(dir, name);
-    const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
-    const { child, match } = await serve(args, /READY (\d+) CPU (\d+)/, { ...process.env, NODE_OPTIONS: nodeOptions });
-    const warm = await cannonFor(Number(match[1]), headers, 3);
-    const result = await cannonFor(Number(match[1]), headers, Number(values.duration));
-    // The warm-up's requests were profiled too.
-    const requests = warm.requests.total + result.requests.total;
+    const file = join(dir, `${name}.cpuprofile`);
+    const { child, port, waitFor } = await servePreloaded(args, preload, { PROFILE_OUT: file });
+    await cannonFor(port, headers, 3);
+    child.kill('SIGUSR2');
+    await waitFor('PROFILE STARTED');
+    const result = await cannonFor(port, headers, Number(values.duration));
+    child.kill('SIGUSR2');
+    await waitFor('PROFILE WRITTEN');
     await stop(child);
-    // tsx runs the server in a child process (both write a profile): the server's is the larger one.
-    const file = readdirSync(profileDir)
-      .filter((f) => f.endsWith('.cpuprofile'))
-      .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0];
-    const perRequest = new Map([...selfTimes(join(profileDir, file))].map(([key, t]) => [key, t / requests]));
+    const requests = result.requests.total;
+    const perRequest = new Map([...selfTimes(file)].map(([key, t]) => [key, t / requests]));
     perRequest.delete('(idle) ');
     profiles.push([name, perRequest]);
     const busy = [...perRequest.values()].reduce((sum, t) => sum + t, 0);
     console.log(
-      `\n== ${name}: ${result.requests.average.toFixed(0)} req/s under the profiler, ${busy.toFixed(1)} µs busy per request; profile in ${profileDir}`,
+      `\n== ${name}: ${result.requests.average.toFixed(0)} req/s under the profiler, ${busy.toFixed(1)} µs busy per request; profile in ${file}`,
     );
     for (const [key, t] of [...perRequest].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
       console.log(`${t.toFixed(2).padStart(9)} µs  ${key}`);

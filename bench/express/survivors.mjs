@@ -10,21 +10,16 @@
 //   pnpm build && DATABASE_URL=postgres://... node bench/express/survivors.mjs [variant ...]  (default: unscoped database)
 // Env: WARMUP (default 4000), REQUESTS (default 10000), TOP (rows shown, default 20). Profiles stay in the printed
 // folder (open them in Chrome's DevTools, Memory tab).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { cannon, outputMatch, serveScript, stop, tsconfig, tsxLoader, withBenchDatabase } from './harness.mjs';
+import { cannon, servePreloaded, stop, withBenchDatabase } from './harness.mjs';
 
 const WARMUP = Number(process.env.WARMUP ?? 4000);
 const REQUESTS = Number(process.env.REQUESTS ?? 10000);
 const TOP = Number(process.env.TOP ?? 20);
 const preload = new URL('survivors-preload.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(os.tmpdir(), 'tenancy-express-survivors-'));
-
-const until = async (read, text) => {
-  while (!read().includes(text)) await new Promise((resolve) => setTimeout(resolve, 50));
-};
 
 // Bytes per request by "function file:line < caller file:line" from a sampling heap profile.
 function bytesBySite(file, requests) {
@@ -55,21 +50,13 @@ await withBenchDatabase(async ({ variants }) => {
   for (const name of names) {
     const { args, headers } = variants[name];
     const out = join(dir, `${name}.heapprofile`);
-    const child = spawn(process.execPath, ['--import', preload, '--import', tsxLoader, serveScript, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, SURVIVORS_OUT: out },
-    });
-    let log = '';
-    child.stderr.on('data', (chunk) => {
-      log += chunk.toString();
-    });
-    const [, port] = await outputMatch(child, /READY (\d+) CPU (\d+)/);
-    await cannon(Number(port), headers, { connections: 50, amount: WARMUP, timeout: 60 });
+    const { child, port, waitFor } = await servePreloaded(args, preload, { SURVIVORS_OUT: out });
+    await cannon(port, headers, { connections: 50, amount: WARMUP, timeout: 60 });
     child.kill('SIGUSR2');
-    await until(() => log, 'SURVIVORS SAMPLING');
-    const r = await cannon(Number(port), headers, { connections: 50, amount: REQUESTS, timeout: 60 });
+    await waitFor('SURVIVORS SAMPLING');
+    const r = await cannon(port, headers, { connections: 50, amount: REQUESTS, timeout: 60 });
     child.kill('SIGUSR2');
-    await until(() => log, 'SURVIVORS WRITTEN');
+    await waitFor('SURVIVORS WRITTEN');
     await stop(child);
     const bytes = bytesBySite(out, r.requests.total);
     const total = [...bytes.values()].reduce((a, b) => a + b, 0);
