@@ -133,7 +133,7 @@ describe('tenancyMiddleware', () => {
 });
 
 describe('req.tenancy', () => {
-  it('reaches handlers of a mounted sub-app and of a second app, and is never an own property of the request', async () => {
+  it('reaches handlers of a mounted sub-app, of a second app and of an outer app after a sub-app, and is never an own property of the request', async () => {
     const seen: Array<{ slug: string | null; own: boolean }> = [];
     const record = (req: express.Request, res: express.Response) => {
       seen.push({ slug: tenancyOf(req).tenant?.slug ?? null, own: Object.hasOwn(req, 'tenancy') });
@@ -148,7 +148,14 @@ describe('req.tenancy', () => {
     const other = express();
     other.use(tenancyMiddleware(t.tenancy));
     other.get('/where', record);
-    const [a, b] = [await startServer(parent), await startServer(other)];
+    // The middleware only in a mounted sub-app that handles nothing: the request falls through to the outer app's
+    // route, whose request object is not the sub-app's.
+    const inner = express();
+    inner.use(tenancyMiddleware(t.tenancy));
+    const outer = express();
+    outer.use('/inner', inner);
+    outer.get('/inner/where', record);
+    const [a, b, c] = [await startServer(parent), await startServer(other), await startServer(outer)];
     try {
       const headers = await bearer('alice');
       const statuses = [];
@@ -157,19 +164,22 @@ describe('req.tenancy', () => {
         [a, 'acme.example.test', '/where'],
         [b, 'globex.example.test', '/where'],
         [a, 'globex.example.test', '/sub/where'],
+        [c, 'acme.example.test', '/inner/where'],
       ] as const) {
         statuses.push((await s.fetch(host, path, { headers: host.startsWith('acme') ? headers : {} })).status);
       }
-      expect(statuses).toEqual([200, 200, 200, 200]);
+      expect(statuses).toEqual([200, 200, 200, 200, 200]);
       expect(seen).toEqual([
         { slug: 'acme', own: false },
         { slug: 'acme', own: false },
         { slug: 'globex', own: false },
         { slug: 'globex', own: false },
+        { slug: 'acme', own: false },
       ]);
     } finally {
       await a.close();
       await b.close();
+      await c.close();
     }
   });
 });
