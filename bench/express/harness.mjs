@@ -1,5 +1,6 @@
-// What the Express benchmark scripts share (run.mjs, profile.mjs, callgrind.mjs): how a serve.ts process is started
-// and stopped, and the benchmark's database with the variants' command lines and headers.
+// What the Express benchmark scripts share (run.mjs, interleaved.mjs, profile.mjs, callgrind.mjs, ic-log.mjs,
+// survivors.mjs): how a serve.ts process is started and stopped, and the benchmark's database with the variants'
+// command lines and headers.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -136,12 +137,12 @@ export function serverEnvironment(asyncContextFrame) {
 }
 
 /**
- * Runs serve.ts with `args` in one process (tsx as a loader, so signals reach the server), with `preload` imported
- * first and `env` added. Resolves once it listens, with the child, its port and `waitFor(text)`, which resolves once
+ * Runs serve.ts with `args` in one process (tsx as a loader, so signals reach the server), with `nodeArgs` for its
+ * node and `env` added. Resolves once it listens, with the child, its port and `waitFor(text)`, which resolves once
  * the server has printed `text` on stderr.
  */
-export async function servePreloaded(args, preload, env) {
-  const child = spawn(process.execPath, ['--import', preload, '--import', tsxLoader, serveScript, ...args], {
+export async function serveInProcess(args, nodeArgs = [], env = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', tsxLoader, serveScript, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, ...env },
   });
@@ -154,4 +155,29 @@ export async function servePreloaded(args, preload, env) {
     while (!log.includes(text)) await new Promise((resolve) => setTimeout(resolve, 50));
   };
   return { child, port: Number(port), waitFor };
+}
+
+const profilerPreload = new URL('profiler-preload.mjs', import.meta.url).pathname;
+
+/**
+ * Runs serve.ts with `args` under a profiler of profiler-preload.mjs (`cpu` or `survivors`) that records only the
+ * `measure` requests, after the `warmup` ones (both autocannon options), into `out`. Resolves with the measured
+ * requests' autocannon result once the server has written the profile and stopped.
+ */
+export async function runProfiled(args, headers, { profiler, out, warmup, measure }) {
+  const { child, port, waitFor } = await serveInProcess(args, ['--import', profilerPreload], {
+    PROFILER: profiler,
+    PROFILER_OUT: out,
+  });
+  try {
+    await cannon(port, headers, warmup);
+    child.kill('SIGUSR2');
+    await waitFor('PROFILER STARTED');
+    const result = await cannon(port, headers, measure);
+    child.kill('SIGUSR2');
+    await waitFor('PROFILER WRITTEN');
+    return result;
+  } finally {
+    await stop(child);
+  }
 }

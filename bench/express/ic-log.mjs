@@ -9,12 +9,11 @@
 // them builds another map and makes every later read miss again (docs/express.md, Performance).
 //   pnpm build && DATABASE_URL=postgres://... node bench/express/ic-log.mjs [variant ...]   (default: unscoped middleware)
 // Env: REQUESTS (default 3000), TOP (rows shown, default 25). The logs stay in the printed folder.
-import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { cannon, outputMatch, serveScript, stop, tsconfig, tsxLoader, withBenchDatabase } from './harness.mjs';
+import { cannon, serveInProcess, stop, withBenchDatabase } from './harness.mjs';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 3000);
 const TOP = Number(process.env.TOP ?? 25);
@@ -43,13 +42,8 @@ await withBenchDatabase(async ({ variants }) => {
   for (const name of names) {
     const { args, headers } = variants[name];
     const log = join(dir, `${name}.log`);
-    const child = spawn(
-      process.execPath,
-      ['--log-ic', `--logfile=${log}`, '--no-logfile-per-isolate', '--import', tsxLoader, serveScript, ...args],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig } },
-    );
-    const [, port] = await outputMatch(child, /READY (\d+) CPU (\d+)/);
-    const r = await cannon(Number(port), headers, { connections: 50, amount: REQUESTS, timeout: 60 });
+    const { child, port } = await serveInProcess(args, ['--log-ic', `--logfile=${log}`, '--no-logfile-per-isolate']);
+    const r = await cannon(port, headers, { connections: 50, amount: REQUESTS, timeout: 60 });
     await stop(child);
     const misses = await missesPerRequest(log, r.requests.total);
     const total = [...misses.values()].reduce((a, b) => a + b, 0);

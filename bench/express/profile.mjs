@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Where an Express benchmark server spends its CPU: runs the variants of run.mjs once each under load with V8's
 // sampling profiler and prints each one's self time per function, heaviest first, per request. The profiler runs only
-// while the measured requests are served (profile-preload.mjs), after a warm-up: start-up and compilation stay out.
+// while the measured requests are served (profiler-preload.mjs), after a warm-up: start-up and compilation stay out.
 //   pnpm build && DATABASE_URL=postgres://... node bench/express/profile.mjs [--duration 10] [--top 40] [variant ...]
 // Variants: unscoped, scoped, tenancy, middleware, database (see serve.ts). The profiles stay in the printed folder
 // (open them in Chrome's DevTools for the call tree). Not a measurement of throughput: the profiler costs time too.
@@ -9,16 +9,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cannon, servePreloaded, stop, withBenchDatabase } from './harness.mjs';
+import { runProfiled, withBenchDatabase } from './harness.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { duration: { type: 'string', default: '10' }, top: { type: 'string', default: '40' } },
 });
 const dir = mkdtempSync(join(os.tmpdir(), 'tenancy-express-profile-'));
-
-const cannonFor = (port, headers, duration) => cannon(port, headers, { connections: 50, duration });
-const preload = new URL('profile-preload.mjs', import.meta.url).pathname;
 
 // Self time per function (µs) from a .cpuprofile: samples x their interval, grouped by function and file.
 function selfTimes(file) {
@@ -41,14 +38,12 @@ await withBenchDatabase(async ({ variants }) => {
   for (const name of positionals.length > 0 ? positionals : ['unscoped', 'scoped']) {
     const { args, headers } = variants[name];
     const file = join(dir, `${name}.cpuprofile`);
-    const { child, port, waitFor } = await servePreloaded(args, preload, { PROFILE_OUT: file });
-    await cannonFor(port, headers, 3);
-    child.kill('SIGUSR2');
-    await waitFor('PROFILE STARTED');
-    const result = await cannonFor(port, headers, Number(values.duration));
-    child.kill('SIGUSR2');
-    await waitFor('PROFILE WRITTEN');
-    await stop(child);
+    const result = await runProfiled(args, headers, {
+      profiler: 'cpu',
+      out: file,
+      warmup: { connections: 50, duration: 3 },
+      measure: { connections: 50, duration: Number(values.duration) },
+    });
     const requests = result.requests.total;
     const perRequest = new Map([...selfTimes(file)].map(([key, t]) => [key, t / requests]));
     perRequest.delete('(idle) ');

@@ -2,7 +2,7 @@
 // What outlives young-generation garbage collection in the Express benchmark's servers, by where it was allocated.
 // Objects that survive two scavenges are promoted to the old generation, and only a full collection frees them, so
 // they cost far more than objects that die young. Each variant's server answers WARMUP requests, then V8's sampling
-// heap profiler records REQUESTS more, keeping only objects no minor collection freed (survivors-preload.mjs). Prints
+// heap profiler records REQUESTS more, keeping only objects no minor collection freed (profiler-preload.mjs). Prints
 // bytes per request by allocation site (the allocating function and its caller), and every variant after the first
 // against the first.
 //
@@ -13,12 +13,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { cannon, servePreloaded, stop, withBenchDatabase } from './harness.mjs';
+import { runProfiled, withBenchDatabase } from './harness.mjs';
 
 const WARMUP = Number(process.env.WARMUP ?? 4000);
 const REQUESTS = Number(process.env.REQUESTS ?? 10000);
 const TOP = Number(process.env.TOP ?? 20);
-const preload = new URL('survivors-preload.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(os.tmpdir(), 'tenancy-express-survivors-'));
 
 // Bytes per request by "function file:line < caller file:line" from a sampling heap profile.
@@ -50,14 +49,12 @@ await withBenchDatabase(async ({ variants }) => {
   for (const name of names) {
     const { args, headers } = variants[name];
     const out = join(dir, `${name}.heapprofile`);
-    const { child, port, waitFor } = await servePreloaded(args, preload, { SURVIVORS_OUT: out });
-    await cannon(port, headers, { connections: 50, amount: WARMUP, timeout: 60 });
-    child.kill('SIGUSR2');
-    await waitFor('SURVIVORS SAMPLING');
-    const r = await cannon(port, headers, { connections: 50, amount: REQUESTS, timeout: 60 });
-    child.kill('SIGUSR2');
-    await waitFor('SURVIVORS WRITTEN');
-    await stop(child);
+    const r = await runProfiled(args, headers, {
+      profiler: 'survivors',
+      out,
+      warmup: { connections: 50, amount: WARMUP, timeout: 60 },
+      measure: { connections: 50, amount: REQUESTS, timeout: 60 },
+    });
     const bytes = bytesBySite(out, r.requests.total);
     const total = [...bytes.values()].reduce((a, b) => a + b, 0);
     results.push({ name, bytes });
