@@ -190,8 +190,18 @@ function wrapper(r) {
   ].join('\n');
 }
 
-// The machine line of an Express result (run.mjs and interleaved.mjs record the machine alike).
-const expressMachineLine = (r) =>
+// The lines an Express result's section opens with (run.mjs and interleaved.mjs record the machine alike): title,
+// description, the servers' NODE_OPTIONS, how it was measured, the machine.
+const expressIntro = (r, title, method) => [
+  title,
+  '',
+  r.description ?? '',
+  ...(r.machine?.nodeOptions
+    ? ['', `Servers run with \`NODE_OPTIONS=${r.machine.nodeOptions}\` (every variant alike).`]
+    : []),
+  '',
+  method,
+  '',
   machineLine(
     {
       cpu: r.machine?.cpuModel,
@@ -201,7 +211,9 @@ const expressMachineLine = (r) =>
       loadAverage: r.machine?.loadAverage,
     },
     r.date,
-  );
+  ),
+  '',
+];
 
 function express(r, title = '## Express example: throughput with and without tenancy') {
   const s = r.summary ?? {};
@@ -218,17 +230,11 @@ function express(r, title = '## Express example: throughput with and without ten
     ];
   };
   return [
-    title,
-    '',
-    r.description ?? '',
-    ...(r.machine?.nodeOptions
-      ? ['', `Servers run with \`NODE_OPTIONS=${r.machine.nodeOptions}\` (both variants alike).`]
-      : []),
-    '',
-    `autocannon, ${r.settings?.connections} connections, ${r.settings?.durationSec} s x ${r.settings?.rounds} alternating rounds, medians; pool ${r.settings?.poolSize}. Target: scoped at least 85% of unscoped. \`bench/express/run.mjs\`.`,
-    '',
-    expressMachineLine(r),
-    '',
+    ...expressIntro(
+      r,
+      title,
+      `autocannon, ${r.settings?.connections} connections, ${r.settings?.durationSec} s x ${r.settings?.rounds} alternating rounds, medians; pool ${r.settings?.poolSize}. Target: scoped at least 85% of unscoped. \`bench/express/run.mjs\`.`,
+    ),
     table(
       ['variant', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'of it system µs', 'read/write calls/req'],
       Object.keys(s)
@@ -247,17 +253,11 @@ function expressInterleaved(r, title = '## Express example: interleaved windows 
   const pct = (x) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : 'n/a');
   const names = r.settings?.variants ?? Object.keys(s).filter((k) => typeof s[k] === 'object' && s[k] !== null);
   return [
-    title,
-    '',
-    r.description ?? '',
-    ...(r.machine?.nodeOptions
-      ? ['', `Servers run with \`NODE_OPTIONS=${r.machine.nodeOptions}\` (all variants alike).`]
-      : []),
-    '',
-    `autocannon, ${r.settings?.connections} connections, ${r.settings?.pairs} pairs of ${r.settings?.windowSec} s windows after ${r.settings?.warmupSec} s of warm-up per server; pool ${r.settings?.poolSize}. Target: scoped at least 85% of unscoped. \`bench/express/interleaved.mjs\`.`,
-    '',
-    expressMachineLine(r),
-    '',
+    ...expressIntro(
+      r,
+      title,
+      `autocannon, ${r.settings?.connections} connections, ${r.settings?.pairs} pairs of ${r.settings?.windowSec} s windows after ${r.settings?.warmupSec} s of warm-up per server; pool ${r.settings?.poolSize}. Target: scoped at least 85% of unscoped. \`bench/express/interleaved.mjs\`.`,
+    ),
     table(
       [
         'variant',
