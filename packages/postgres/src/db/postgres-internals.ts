@@ -93,6 +93,16 @@ export function captureConnection(onConnection: (connection: InternalConnection)
  * statement after it as the current one while the cancelled one's answers are still on their way. So the request is
  * always sent at once, as for an active query: it names a backend, not a statement, and cancels whatever that
  * backend runs when it arrives. Only for a backend nobody else's statements can reach (see `UnitOfWork.abort`).
+ *
+ * It resolves from a timer, never from inside the cancel socket's close event. postgres.js 3.4.9 buffers what it
+ * writes and sends it from a `setImmediate`; when a connection's socket closes before that send, `closed()` clears the
+ * immediate without forgetting it (connection.js `clearImmediate(nextWriteTimer)`, not set back to null), so nothing
+ * that connection writes is ever sent again: its next startup message is buffered behind the lost bytes and the
+ * reconnect hangs until `connect_timeout`, again and again, until the buffer passes 1 KiB. Close events run in the
+ * event loop's close phase, after that turn's `setImmediate`s; what the unit writes as soon as its cancel was delivered
+ * (its ROLLBACK, on the backend it cancelled) would be written right there, and when that backend's socket closes in
+ * the same phase (it was killed, or the server went away, as the cancel connection closed) the connection is lost for
+ * good. From a timer, the write goes out in the same turn's `setImmediate`, before any close event.
  */
 export function cancelBackendOf(query: InternalQuery, timeoutMs: number): Promise<void> {
   const canceller = query.canceller;
@@ -109,15 +119,10 @@ export function cancelBackendOf(query: InternalQuery, timeoutMs: number): Promis
   }
   return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
-    delivered.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
+    const settled = () => {
+      clearTimeout(timer);
+      setTimeout(resolve, 0);
+    };
+    delivered.then(settled, settled);
   });
 }
