@@ -214,12 +214,15 @@ export class Lane {
     this.pool.remove(this);
   }
 
-  // postgres.js buffers what it writes in one turn and sends it a turn later; terminate() stops that send but keeps
-  // the bytes, and they go out first on the connection's next socket, in front of its startup message: the server
-  // refuses that connection, and the pool's reconnect backoff grows. On a shim socket the lane lets the buffer go out
-  // into the socket, which drops it (nothing of it reaches the server), and terminates after that, a turn later;
-  // until then the connection stays marked as this lane's, so nobody else gets it. Other sockets are terminated at
-  // once, as before (the stale bytes are postgres.js's to lose).
+  // postgres.js (3.4.9) buffers what it writes in one turn and sends it from a setImmediate; terminate() cancels that
+  // send but keeps the bytes and the cancelled timer, so the connection's next socket gets nothing: its startup
+  // message waits behind the stale bytes, and every reconnect fails with CONNECT_TIMEOUT until the buffer passes 1 KiB
+  // and goes out, garbage in front of a startup message the server refuses (drizzle.md, "Limits and things to know").
+  // On a shim socket the lane lets the buffer go out into the socket, which drops it (nothing of it reaches the
+  // server), and terminates after that, a turn later; until then the connection stays marked as this lane's, so
+  // nobody else gets it. Other sockets (TLS, a `socket` of the user's) are terminated at once: flushing first would
+  // send the stale bytes to the server, which is worse than a stalled reconnect. Only what was written in the same turn
+  // is still buffered; a lane that wrote nothing since the last send leaves a clean reconnect.
   private terminate(): void {
     const shim = this.shim;
     if (shim === undefined || !shim.usable) {
