@@ -39,9 +39,10 @@ type Marker = (() => void) & { release?: boolean };
  * the server runs one after the other, each sets its own tenant, user and role transaction-locally, and every
  * statement is written in unit order through this one queue.
  *
- * When its last unit is done the lane first serves units waiting for a place, then keeps the connection until the
- * event loop's next turn, so a unit opened right after (the same caller's next unit, the next request of this turn)
- * needs no request for a connection, then gives it back (`releaseIfIdle`). A lane a unit with an abort signal used
+ * When its last unit is done the lane first serves units waiting for a place, then keeps the connection until a
+ * zero-delay timer fires (the event loop's next turn at the earliest), so a unit opened right after (the same
+ * caller's next unit, the next request of this turn) needs no request for a connection, then gives it back
+ * (`releaseIfIdle`). A lane a unit with an abort signal used
  * gives it back at once when nobody waits.
  */
 export class Lane {
@@ -125,7 +126,11 @@ export class Lane {
     }
     this.pool.offer(this);
     if (this.units > 0) return;
-    if (this.keep) setImmediate(() => this.releaseIfIdle());
+    // From a timer, not setImmediate: releasing writes the empty statement, and postgres.js (3.4.9) sends what is
+    // written in a setImmediate callback only in the next turn's; should the socket close in this turn's close phase
+    // meanwhile, postgres.js keeps the bytes and never sends on that connection again (postgres-internals.ts,
+    // cancelBackendOf). Written from a timer, the bytes go out in this turn's setImmediate, before any close event.
+    if (this.keep) setTimeout(() => this.releaseIfIdle(), 0);
     else this.releaseIfIdle();
   }
 

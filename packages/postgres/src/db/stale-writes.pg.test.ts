@@ -1,7 +1,8 @@
-// A unit's deadline cancels its statement through a cancel connection of its own. When the unit's connection closes
-// in the same turn as that cancel connection (its backend was killed, the server went away), the unit must not write
-// its ROLLBACK into the dying connection: postgres.js 3.4.9 keeps a write it could not send before the close and then
-// sends nothing on that connection ever again, not even the startup message of its reconnect (see cancelBackendOf).
+// postgres.js 3.4.9 sends what a connection writes from a setImmediate. When the connection's socket closes before that
+// send, postgres.js keeps the bytes and never sends on that connection again, not even the startup message of its
+// reconnect: every query routed to it fails with CONNECT_TIMEOUT. Writes made in the event loop's check phase (a
+// setImmediate callback) or close phase (a close event) are sent only a turn later, so a socket that closes in the same
+// turn loses them. The wrapper must not write to a connection from either phase.
 import { connect, type Socket } from 'node:net';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,28 +26,36 @@ afterAll(async () => {
   await db.drop();
 });
 
+/**
+ * A client of one connection whose sockets the test can reach: postgres.js's `socket` option (missing from its types)
+ * opens every socket of the client, a cancel request's too. `onSocket` sees each one as it opens.
+ */
+function clientWithSockets(onSocket?: (socket: Socket) => void): { client: postgres.Sql; sockets: Socket[] } {
+  const url = new URL(fx.loginUrl);
+  const sockets: Socket[] = [];
+  const client = fx.client({
+    max: 1,
+    // Short, so a connection that never sends its startup message fails the test quickly.
+    connect_timeout: 2,
+    socket: () => {
+      const socket = connect(Number(url.port || 5432), url.hostname);
+      sockets.push(socket);
+      onSocket?.(socket);
+      return socket;
+    },
+  } as postgres.Options<Record<string, postgres.PostgresType>>);
+  return { client, sockets };
+}
+
 describe('cancelBackendOf', () => {
   it('lets a connection that closes in the same turn as the cancel request reconnect and serve the next query', async () => {
-    const url = new URL(fx.loginUrl);
-    const sockets: Socket[] = [];
     // Set while the unit's statement runs: the next socket postgres.js opens is the cancel request's.
     let onCancelSocket: ((cancel: Socket) => void) | undefined;
-    // postgres.js's `socket` option (missing from its types) opens every socket of the client, the cancel
-    // request's too.
-    const options = {
-      max: 1,
-      // Short, so a connection that never sends its startup message fails the test quickly.
-      connect_timeout: 2,
-      socket: () => {
-        const socket = connect(Number(url.port || 5432), url.hostname);
-        sockets.push(socket);
-        const hook = onCancelSocket;
-        onCancelSocket = undefined;
-        hook?.(socket);
-        return socket;
-      },
-    };
-    const client: postgres.Sql = fx.client(options);
+    const { client, sockets } = clientWithSockets((socket) => {
+      const hook = onCancelSocket;
+      onCancelSocket = undefined;
+      hook?.(socket);
+    });
     await client`select 1`;
     const connection = sockets[0] as Socket;
 
@@ -86,4 +95,23 @@ describe('cancelBackendOf', () => {
 
     await db.sql`select pg_terminate_backend(${sleeper ?? 0})`;
   }, 30_000);
+});
+
+describe('a lane giving its connection back', () => {
+  it('lets a connection whose socket closes in the turn of the release reconnect and serve the next query', async () => {
+    const { client, sockets } = clientWithSockets();
+    await client`select 1`;
+    await withTenantSql(client, TENANT, (sql) => sql`select 1 as x`, { config: fx.config }).then(() => {
+      // The unit's lane has just scheduled the release of its connection (an empty statement). This setImmediate runs
+      // after any the lane scheduled, and the socket's close event then comes in this turn's close phase. Released
+      // from a setImmediate, the empty statement would still be buffered then, and lost with the connection.
+      setImmediate(() => sockets[0]?.destroy());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sockets[0]?.destroyed).toBe(true);
+
+    // The connection reconnects for the next query; without the fix it fails with CONNECT_TIMEOUT.
+    expect(await client`select 2 as two`).toEqual([{ two: 2 }]);
+    expect(sockets).toHaveLength(2);
+  });
 });
