@@ -42,8 +42,7 @@ type Marker = (() => void) & { release?: boolean };
  * When its last unit is done the lane first serves units waiting for a place, then keeps the connection until a
  * zero-delay timer fires (the event loop's next turn at the earliest), so a unit opened right after (the same
  * caller's next unit, the next request of this turn) needs no request for a connection, then gives it back
- * (`releaseIfIdle`). A lane a unit with an abort signal used
- * gives it back at once when nobody waits.
+ * (`releaseIfIdle`). A lane a unit with an abort signal used gives it back at once when nobody waits.
  */
 export class Lane {
   readonly marker: Marker;
